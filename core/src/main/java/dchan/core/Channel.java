@@ -1,0 +1,305 @@
+package dchan.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A Go-style channel with a non-blocking, cancellable API: the core of dchan.
+ *
+ * <p>{@link #startSend} and {@link #startReceive} never block. Each returns an {@link Op} that is
+ * either already final (SENT, RECEIVED or CLOSED) or PENDING; a pending op later completes
+ * through its {@link Listener}, or is withdrawn by {@link Op#cancel()}. Cancellation and matching
+ * are atomic with respect to each other: a cancel that returns true means the request had no
+ * effect at all. Senders and receivers are each served in arrival order; messages are received
+ * in the order they were accepted; each message goes to exactly one receiver.
+ *
+ * <ul>
+ *   <li>Capacity 0 (rendezvous): a send completes when a receiver takes its message.
+ *   <li>Capacity N: a send completes when its message is in the buffer.
+ *   <li>{@link #close()}: sends fail from then on, pending ones too; receivers drain the buffer,
+ *       then get CLOSED (end-of-file).
+ *   <li>{@link #remove()}: close, and drop the buffered messages (counted as dropped).
+ *   <li>{@link #setCapacity(int)}: raising admits waiting senders in order; lowering keeps every
+ *       buffered message.
+ * </ul>
+ *
+ * <p>Messages must not be null.
+ */
+public class Channel<T> {
+  /*
+   * Implementation notes. One ReentrantLock guards every field below; listeners are called after
+   * it is released (see Completions). Names follow spec/tla/Channel.tla: buf, sendq, recvq, cap,
+   * closed are its variables; startSend, startReceive, withdraw (Flush of a pending request),
+   * close, remove, setCapacity are its actions.
+   *
+   * Invariants (spec names), checked by assertInvariants() under -ea:
+   *   QueueInvariant: sendq and recvq are never both non-empty; recvq non-empty => buf empty;
+   *     sendq non-empty => buf.size() >= cap; closed => both queues empty.
+   *   PendingMeansQueued: an op is in sendq or recvq iff its status is PENDING.
+   *   CapacityRespected: a message enters buf only while buf.size() < cap (after a shrink buf may
+   *     hold more than cap; it then only drains).
+   *   Order / NoLoss / NoDuplication: buf is FIFO; an accepted message leaves buf exactly once,
+   *     to one receiver or to dropped (remove).
+   */
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<T> buf = new ArrayDeque<>();
+  private final WaitQueue<T> sendq = new WaitQueue<>();
+  private final WaitQueue<T> recvq = new WaitQueue<>();
+  private int cap;
+  private boolean closed;
+
+  // Counters for stats; guarded by lock.
+  private long sent;
+  private long received;
+  private long dropped;
+
+  public Channel(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity < 0: " + capacity);
+    }
+    this.cap = capacity;
+  }
+
+  /** Starts a send of {@code message}; see the class comment. */
+  public final Op<T> startSend(T message, Listener<T> listener, Object attachment) {
+    if (message == null) {
+      throw new NullPointerException("message");
+    }
+    Op<T> op = new Op<>(this, true, message, listener, attachment);
+    Op<T> woken = null;
+    lock.lock();
+    try {
+      if (closed) {
+        op.status = Op.Status.CLOSED;
+      } else if (!recvq.isEmpty()) {
+        woken = recvq.poll();
+        woken.message = message;
+        woken.status = Op.Status.RECEIVED;
+        sent++;
+        received++;
+        op.status = Op.Status.SENT;
+      } else if (buf.size() < cap) {
+        buf.addLast(message);
+        sent++;
+        op.status = Op.Status.SENT;
+      } else {
+        sendq.append(op);
+      }
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
+    notify(woken);
+    return op;
+  }
+
+  /** Starts a receive; see the class comment. */
+  public final Op<T> startReceive(Listener<T> listener, Object attachment) {
+    Op<T> op = new Op<>(this, false, null, listener, attachment);
+    Op<T> woken = null;
+    lock.lock();
+    try {
+      if (!buf.isEmpty()) {
+        op.message = buf.pollFirst();
+        op.status = Op.Status.RECEIVED;
+        received++;
+        if (!sendq.isEmpty() && buf.size() < cap) { // admit a waiting sender into the freed slot
+          woken = sendq.poll();
+          buf.addLast(woken.message);
+          woken.status = Op.Status.SENT;
+          sent++;
+        }
+      } else if (!sendq.isEmpty()) {
+        woken = sendq.poll();
+        op.message = woken.message;
+        op.status = Op.Status.RECEIVED;
+        woken.status = Op.Status.SENT;
+        sent++;
+        received++;
+      } else if (closed) {
+        op.status = Op.Status.CLOSED;
+      } else {
+        recvq.append(op);
+      }
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
+    notify(woken);
+    return op;
+  }
+
+  /**
+   * Spec action Flush on a pending request: unlinks op and marks it CANCELLED, atomically with
+   * respect to matching. Package-private and overridable only so that stress tests can seed a
+   * broken variant.
+   */
+  boolean withdraw(Op<T> op) {
+    lock.lock();
+    try {
+      if (op.status != Op.Status.PENDING) {
+        return false;
+      }
+      (op.isSend ? sendq : recvq).unlink(op);
+      op.status = Op.Status.CANCELLED;
+      if (!op.isSend) {
+        op.message = null;
+      }
+      assert assertInvariants();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the channel (idempotent): pending sends fail, pending receives get CLOSED. */
+  public final void close() {
+    List<Op<T>> woken;
+    lock.lock();
+    try {
+      woken = closeQueues();
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
+    woken.forEach(Channel::notify);
+  }
+
+  /**
+   * Closes the channel and drops its buffered messages (a removed channel file).
+   *
+   * @return the number of messages dropped
+   */
+  public final int remove() {
+    List<Op<T>> woken;
+    int n;
+    lock.lock();
+    try {
+      woken = closeQueues();
+      n = buf.size();
+      dropped += n;
+      buf.clear();
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
+    woken.forEach(Channel::notify);
+    return n;
+  }
+
+  private List<Op<T>> closeQueues() {
+    assert lock.isHeldByCurrentThread();
+    closed = true;
+    List<Op<T>> woken = new ArrayList<>(sendq.size() + recvq.size());
+    for (Op<T> op; (op = sendq.poll()) != null; ) {
+      op.status = Op.Status.CLOSED;
+      woken.add(op);
+    }
+    for (Op<T> op; (op = recvq.poll()) != null; ) {
+      op.status = Op.Status.CLOSED;
+      woken.add(op);
+    }
+    return woken;
+  }
+
+  /** Sets the capacity (≥ 0). Raising it admits waiting senders at once, in order. */
+  public final void setCapacity(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity < 0: " + capacity);
+    }
+    List<Op<T>> woken = new ArrayList<>();
+    lock.lock();
+    try {
+      cap = capacity;
+      while (!sendq.isEmpty() && buf.size() < cap) {
+        Op<T> s = sendq.poll();
+        buf.addLast(s.message);
+        s.status = Op.Status.SENT;
+        sent++;
+        woken.add(s);
+      }
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
+    woken.forEach(Channel::notify);
+  }
+
+  private static <T> void notify(Op<T> op) {
+    if (op != null && op.listener != null) {
+      op.listener.completed(op);
+    }
+  }
+
+  /** A consistent view of the channel for stats and ctl. */
+  public record Snapshot(
+      int capacity,
+      int buffered,
+      int waitingReceivers,
+      int waitingSenders,
+      boolean closed,
+      long sent,
+      long received,
+      long dropped) {}
+
+  public final Snapshot snapshot() {
+    lock.lock();
+    try {
+      return new Snapshot(
+          cap, buf.size(), recvq.size(), sendq.size(), closed, sent, received, dropped);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public final int capacity() {
+    lock.lock();
+    try {
+      return cap;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public final boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Checks the invariants of the class comment; returns true or throws AssertionError. Use as
+   * {@code assert ch.assertInvariants()}.
+   */
+  public final boolean assertInvariants() {
+    lock.lock();
+    try {
+      check(sendq.isEmpty() || recvq.isEmpty(), "QueueInvariant: waiting senders and receivers");
+      check(recvq.isEmpty() || buf.isEmpty(), "QueueInvariant: waiting receivers, buffer non-empty");
+      check(sendq.isEmpty() || buf.size() >= cap, "QueueInvariant: waiting senders, buffer has room");
+      check(!closed || (sendq.isEmpty() && recvq.isEmpty()), "QueueInvariant: closed with waiters");
+      sendq.forEach(o -> check(o.status == Op.Status.PENDING && o.isSend, "PendingMeansQueued"));
+      recvq.forEach(o -> check(o.status == Op.Status.PENDING && !o.isSend, "PendingMeansQueued"));
+      check(received <= sent && sent - received - dropped == buf.size(), "Order: counters");
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void check(boolean ok, String invariant) {
+    if (!ok) {
+      throw new AssertionError("invariant violated: " + invariant);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Channel" + snapshot();
+  }
+}

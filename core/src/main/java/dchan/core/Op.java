@@ -1,0 +1,81 @@
+package dchan.core;
+
+/**
+ * A send or receive request started on a {@link Channel}: the handle a server keeps while the
+ * request is pending, and the place its outcome is read from.
+ *
+ * <p>Life cycle (the spec's request states): {@link Status#PENDING} → a final status, or
+ * PENDING → {@link Status#CANCELLED} by a successful {@link #cancel()}. An op that is already
+ * final when {@code startSend}/{@code startReceive} returns never calls its listener; a pending
+ * op calls it exactly once when it completes, and never if it is cancelled.
+ *
+ * <p>Fields other than {@link #attachment} are written only under the channel's lock; {@code
+ * status} is volatile so that a thread woken by the listener (or spinning) sees the outcome.
+ */
+public final class Op<T> {
+  /** Outcome of a request. */
+  public enum Status {
+    /** Waiting in the channel's sendq or recvq. */
+    PENDING,
+    /** Send: the message was accepted (taken by a receiver or put in the buffer). */
+    SENT,
+    /** Receive: {@link #message()} holds the message taken. */
+    RECEIVED,
+    /** Send: the channel is closed, the message was not accepted. Receive: end-of-file. */
+    CLOSED,
+    /** Withdrawn by {@link #cancel()}: the request had no effect. */
+    CANCELLED
+  }
+
+  final Channel<T> channel;
+  final boolean isSend;
+  final Listener<T> listener;
+  /** Free for the caller: the server's request, a parked thread. Not touched by the channel. */
+  public final Object attachment;
+
+  volatile Status status = Status.PENDING;
+  T message;
+  /** Wait-queue links; non-null only while queued (guarded by the channel's lock). */
+  Op<T> prev, next;
+
+  Op(Channel<T> channel, boolean isSend, T message, Listener<T> listener, Object attachment) {
+    this.channel = channel;
+    this.isSend = isSend;
+    this.message = message;
+    this.listener = listener;
+    this.attachment = attachment;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public boolean isPending() {
+    return status == Status.PENDING;
+  }
+
+  /** The message received (RECEIVED), or the message to send; null after a cancelled receive. */
+  public T message() {
+    return message;
+  }
+
+  public boolean isSend() {
+    return isSend;
+  }
+
+  /**
+   * Withdraws this request if it is still pending (spec action Flush on a pending request).
+   *
+   * @return true if this call withdrew it: then it had no effect (a send's message was never
+   *     accepted, a receive consumed nothing) and the listener will never be called; false if
+   *     the request was already final (its outcome stands) or already cancelled.
+   */
+  public boolean cancel() {
+    return channel.withdraw(this);
+  }
+
+  @Override
+  public String toString() {
+    return (isSend ? "send:" : "receive:") + status;
+  }
+}

@@ -1,0 +1,105 @@
+package dchan.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Model-based property tests: random sequences of send, receive, cancel, close, remove and
+ * capacity changes drive the real channel and {@link ChannelModel} side by side; after every step
+ * both must agree on every request's status, every message received, and the counters. Listeners
+ * must fire exactly once for each request that completed after being pending, never otherwise.
+ */
+class ChannelModelPropertyTest {
+
+  @Test
+  void channelAgreesWithSequentialModelOnEveryRandomSequence() {
+    qt().withExamples(3000)
+        .forAll(integers().between(0, 3), lists().of(integers().between(0, 999)).ofSizeBetween(1, 60))
+        .checkAssert((cap, cmds) -> run(Channel::new, cap, cmds));
+  }
+
+  @Test
+  void seededBugCancelIgnoringMatchIsCaught() {
+    assertThrows(
+        AssertionError.class,
+        () ->
+            qt().withExamples(3000)
+                .forAll(integers().between(0, 3), lists().of(integers().between(0, 999)).ofSizeBetween(1, 60))
+                .checkAssert((cap, cmds) -> run(BrokenCancelChannel::new, cap, cmds)));
+  }
+
+  private static void run(IntFunction<Channel<Integer>> factory, int cap, List<Integer> cmds) {
+    Channel<Integer> ch = factory.apply(cap);
+    ChannelModel model = new ChannelModel(cap);
+    List<Op<Integer>> ops = new ArrayList<>();
+    List<ChannelModel.Req> reqs = new ArrayList<>();
+    List<int[]> calls = new ArrayList<>(); // calls.get(i)[0] = listener calls for op i
+    List<Boolean> pendingAtStart = new ArrayList<>();
+    int nextMessage = 0;
+    for (int c : cmds) {
+      int arg = c / 7;
+      switch (c % 7) {
+        case 0, 1 -> {
+          int m = nextMessage++;
+          int[] n = new int[1];
+          Op<Integer> op = ch.startSend(m, o -> n[0]++, null);
+          ops.add(op);
+          calls.add(n);
+          pendingAtStart.add(op.isPending());
+          reqs.add(model.startSend(m));
+        }
+        case 2, 3 -> {
+          int[] n = new int[1];
+          Op<Integer> op = ch.startReceive(o -> n[0]++, null);
+          ops.add(op);
+          calls.add(n);
+          pendingAtStart.add(op.isPending());
+          reqs.add(model.startReceive());
+        }
+        case 4 -> {
+          if (!ops.isEmpty()) {
+            int i = arg % ops.size();
+            assertEquals(model.cancel(reqs.get(i)), ops.get(i).cancel(), "cancel result of op " + i);
+          }
+        }
+        case 5 -> {
+          if (arg % 4 == 0) {
+            ch.close();
+            model.close();
+          } else if (arg % 4 == 1) {
+            assertEquals(model.remove(), ch.remove(), "dropped by remove");
+          } else {
+            ch.setCapacity(arg % 3);
+            model.setCapacity(arg % 3);
+          }
+        }
+        default -> {
+          int n = arg % 3;
+          ch.setCapacity(n);
+          model.setCapacity(n);
+        }
+      }
+      for (int i = 0; i < ops.size(); i++) {
+        Op<Integer> op = ops.get(i);
+        ChannelModel.Req r = reqs.get(i);
+        assertEquals(r.status, op.status(), "status of op " + i);
+        if (!op.isSend()) {
+          assertEquals(r.received, op.message(), "message of receive " + i);
+        }
+        boolean completedLater =
+            pendingAtStart.get(i) && op.status() != Op.Status.PENDING && op.status() != Op.Status.CANCELLED;
+        assertEquals(completedLater ? 1 : 0, calls.get(i)[0], "listener calls of op " + i);
+      }
+      assertEquals(model.snapshot(), ch.snapshot(), "snapshot");
+      ch.assertInvariants();
+    }
+  }
+}
