@@ -97,11 +97,12 @@ public final class BlockingChannel<T> {
    * status set again.
    */
   private static void await(Op<?> op, long nanos) throws InterruptedException {
-    for (int i = 0; i < SPINS && op.isPending(); i++) {
+    // Reads the volatile field directly: a racy PENDING only costs another loop.
+    for (int i = 0; i < SPINS && op.status == Op.Status.PENDING; i++) {
       Thread.onSpinWait();
     }
     long deadline = nanos == 0 ? 0 : System.nanoTime() + nanos;
-    while (op.isPending()) {
+    while (op.status == Op.Status.PENDING) {
       if (Thread.interrupted()) {
         if (op.cancel()) {
           throw new InterruptedException();

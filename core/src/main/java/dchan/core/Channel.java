@@ -85,6 +85,7 @@ public class Channel<T> {
         sent++;
         op.status = Op.Status.SENT;
       } else {
+        op.queued = true;
         sendq.append(op);
       }
       assert assertInvariants();
@@ -121,6 +122,7 @@ public class Channel<T> {
       } else if (closed) {
         op.status = Op.Status.CLOSED;
       } else {
+        op.queued = true;
         recvq.append(op);
       }
       assert assertInvariants();
@@ -149,6 +151,15 @@ public class Channel<T> {
       }
       assert assertInvariants();
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  final Op.Status statusUnderLock(Op<T> op) {
+    lock.lock();
+    try {
+      return op.status;
     } finally {
       lock.unlock();
     }

@@ -34,6 +34,8 @@ public final class Op<T> {
   public final Object attachment;
 
   volatile Status status = Status.PENDING;
+  /** Set (before start returns) iff the op was queued, i.e. its listener will or may be called. */
+  boolean queued;
   T message;
   /** Wait-queue links; non-null only while queued (guarded by the channel's lock). */
   Op<T> prev, next;
@@ -46,12 +48,28 @@ public final class Op<T> {
     this.attachment = attachment;
   }
 
+  /**
+   * The current status. Linearizable: a PENDING answer is confirmed under the channel's lock, so
+   * that no caller sees half of a close or remove that completes many ops at once.
+   */
   public Status status() {
-    return status;
+    Status s = status;
+    return s == Status.PENDING ? channel.statusUnderLock(this) : s;
   }
 
   public boolean isPending() {
-    return status == Status.PENDING;
+    return status() == Status.PENDING;
+  }
+
+  /**
+   * True if the op was already final when {@code startSend}/{@code startReceive} returned: its
+   * outcome is {@link #status()} and its listener is never called. False if it was queued: its
+   * listener is called once when it completes (possibly before the caller even looks), unless a
+   * cancel wins. Decide by this, never by a later read of {@link #status()}, which may already
+   * show the completion that the listener is about to report.
+   */
+  public boolean completedAtStart() {
+    return !queued;
   }
 
   /** The message received (RECEIVED), or the message to send; null after a cancelled receive. */
