@@ -1,0 +1,397 @@
+package dchan.server.session;
+
+import dchan.server.fs.CtlFile;
+import dchan.server.fs.Dir;
+import dchan.server.fs.Node;
+import dchan.server.fs.P9Error;
+import dchan.server.fs.StatsFile;
+import dchan.server.fs.Tree;
+import dchan.server.wire.Dialect;
+import dchan.server.wire.Errno;
+import dchan.server.wire.Msg;
+import dchan.server.wire.Qid;
+import dchan.server.wire.Stat;
+import dchan.server.wire.Wire;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Every request that is not a channel read/write, flush, clunk or version: the file tree. */
+final class FileOps {
+  private static final int S_IFREG = 0100000;
+  private static final int S_IFDIR = 0040000;
+  private static final int S_IFMT = 0170000;
+  private static final int DT_DIR = 4;
+  private static final int DT_REG = 8;
+  private static final int AT_REMOVEDIR = 0x200;
+  private static final int ORCLOSE = 0x40;
+  private static final int V9FS_MAGIC = 0x01021997;
+  private static final byte[] EMPTY = new byte[0];
+
+  private final Session s;
+
+  FileOps(Session s) {
+    this.s = s;
+  }
+
+  Msg dispatch(Msg m) throws P9Error {
+    if (m instanceof Msg.Tattach a) {
+      return attach(a);
+    }
+    if (m instanceof Msg.Twalk w) {
+      return walk(w);
+    }
+    if (m instanceof Msg.Topen o) {
+      return new Msg.Ropen(open(s.fid(o.fid()), o.mode() & 3, (o.mode() & ORCLOSE) != 0), s.iounit());
+    }
+    if (m instanceof Msg.Tlopen o) {
+      return new Msg.Rlopen(open(s.fid(o.fid()), o.flags() & 3, false), s.iounit());
+    }
+    if (m instanceof Msg.Tcreate c) {
+      return create(c);
+    }
+    if (m instanceof Msg.Tlcreate c) {
+      return lcreate(c);
+    }
+    if (m instanceof Msg.Tmkdir c) {
+      return new Msg.Rmkdir(s.tree.mkdir(s.fid(c.dfid()).node, c.name()).qid());
+    }
+    if (m instanceof Msg.Tmknod c) {
+      return mknod(c);
+    }
+    if (m instanceof Msg.Tstat st) {
+      return new Msg.Rstat(stat(s.fid(st.fid()).node));
+    }
+    if (m instanceof Msg.Twstat w) {
+      return wstat(s.fid(w.fid()), w.stat());
+    }
+    if (m instanceof Msg.Tgetattr g) {
+      return getattr(s.fid(g.fid()).node);
+    }
+    if (m instanceof Msg.Tsetattr a) {
+      return setattr(s.fid(a.fid()), a);
+    }
+    if (m instanceof Msg.Treaddir r) {
+      return readdir(s.fid(r.fid()), r);
+    }
+    if (m instanceof Msg.Tunlinkat u) {
+      return unlinkat(u);
+    }
+    if (m instanceof Msg.Trenameat r) {
+      Node n = s.tree.child(s.fid(r.oldDirFid()).node, r.oldName());
+      s.tree.rename(n, s.fid(r.newDirFid()).node, r.newName());
+      return new Msg.Rrenameat();
+    }
+    if (m instanceof Msg.Trename r) {
+      s.tree.rename(s.fid(r.fid()).node, s.fid(r.dfid()).node, r.name());
+      return new Msg.Rrename();
+    }
+    if (m instanceof Msg.Tstatfs f) {
+      s.fid(f.fid());
+      return new Msg.Rstatfs(V9FS_MAGIC, 4096, 0, 0, 0, 0, 0, 0, Tree.MAX_NAME);
+    }
+    if (m instanceof Msg.Tfsync f) {
+      s.fid(f.fid());
+      return new Msg.Rfsync();
+    }
+    if (m instanceof Msg.Tlock l) {
+      s.fid(l.fid());
+      return new Msg.Rlock(0); // no locking: every lock succeeds at once
+    }
+    if (m instanceof Msg.Tgetlock l) {
+      s.fid(l.fid());
+      return new Msg.Rgetlock(2, l.start(), l.length(), l.procId(), l.clientId()); // F_UNLCK
+    }
+    if (m instanceof Msg.Txattrwalk x) {
+      s.fid(x.fid());
+      // No extended attributes: a named one is absent (ENODATA); listing is unsupported.
+      throw new P9Error(x.name().isEmpty() ? Errno.EOPNOTSUPP : Errno.ENODATA);
+    }
+    if (m instanceof Msg.Tauth) {
+      throw new P9Error(Errno.ENOENT, "authentication not required");
+    }
+    if (m instanceof Msg.Treadlink) {
+      throw new P9Error(Errno.EINVAL); // nothing here is a symlink
+    }
+    throw new P9Error(Errno.EOPNOTSUPP); // xattrcreate, link, symlink, and anything else
+  }
+
+  // ---- attach and walk ----
+
+  /**
+   * attach(5). The attach name may override the end-of-message mark for this mount:
+   * "?eom=on" / "?eom=off" (optionally after "/"); "" and "/" mean no override.
+   */
+  private Msg attach(Msg.Tattach a) throws P9Error {
+    if (a.afid() != Wire.NOFID) {
+      throw new P9Error(Errno.EINVAL, "no authentication: afid must be NOFID");
+    }
+    String aname = a.aname();
+    boolean eom =
+        switch (s.config.eom()) {
+          case ON -> true;
+          case OFF -> false;
+          case AUTO -> s.dialect.extended();
+        };
+    if (aname.startsWith("/")) {
+      aname = aname.substring(1);
+    }
+    if (aname.equals("?eom=on")) {
+      eom = true;
+    } else if (aname.equals("?eom=off")) {
+      eom = false;
+    } else if (!aname.isEmpty()) {
+      throw new P9Error(Errno.ENOENT, "unknown attach name");
+    }
+    return new Msg.Rattach(s.newFid(a.fid(), s.tree.root, eom).node.qid());
+  }
+
+  /** walk(5): all names or nothing for newfid; a later miss is a short Rwalk, not an error. */
+  private Msg walk(Msg.Twalk w) throws P9Error {
+    Fid f = s.fid(w.fid());
+    // walk(5) forbids walking from an open fid. 9P2000.L servers (diod) allow it into a new fid,
+    // and diod's tools rely on that (diodls -l), so .L allows that one case.
+    boolean lenient = s.dialect == Dialect.P9_2000_L && w.newfid() != w.fid();
+    if (f.open && !lenient) {
+      throw new P9Error(Errno.EBADF, "walk from an open fid");
+    }
+    if (w.newfid() != w.fid() && s.fids.containsKey(w.newfid())) {
+      throw new P9Error(Errno.EBADF, "fid in use");
+    }
+    Node n = f.node;
+    List<Qid> qids = new ArrayList<>(w.names().size());
+    for (String name : w.names()) {
+      try {
+        n = s.tree.walk(n, name);
+      } catch (P9Error e) {
+        if (qids.isEmpty()) {
+          throw e;
+        }
+        return new Msg.Rwalk(qids);
+      }
+      qids.add(n.qid());
+    }
+    if (w.newfid() == w.fid()) {
+      f.node = n;
+    } else {
+      s.newFid(w.newfid(), n, f.eom);
+    }
+    return new Msg.Rwalk(qids);
+  }
+
+  // ---- open and create ----
+
+  /** Opens f for access 0 read, 1 write, 2 read-write (3, exec, reads). */
+  private Qid open(Fid f, int access, boolean removeOnClunk) throws P9Error {
+    if (f.open) {
+      throw new P9Error(Errno.EBADF, "fid already open");
+    }
+    Node n = f.node;
+    if (!s.tree.isLive(n)) {
+      throw new P9Error(Errno.ENOENT);
+    }
+    boolean write = access == 1 || access == 2;
+    if (n.isDir() && write) {
+      throw new P9Error(Errno.EISDIR);
+    }
+    if (n instanceof StatsFile && write) {
+      throw new P9Error(Errno.EACCES, "permission denied");
+    }
+    f.open = true;
+    f.canRead = access != 1;
+    f.canWrite = write;
+    f.removeOnClunk = removeOnClunk;
+    return n.qid();
+  }
+
+  private Msg create(Msg.Tcreate c) throws P9Error {
+    Fid f = s.fid(c.fid());
+    if (f.open) {
+      throw new P9Error(Errno.EBADF, "fid already open");
+    }
+    Node n =
+        (c.perm() & Stat.DMDIR) != 0
+            ? s.tree.mkdir(f.node, c.name())
+            : s.tree.createChannel(f.node, c.name());
+    f.node = n;
+    open(f, n.isDir() ? 0 : c.mode() & 3, (c.mode() & ORCLOSE) != 0);
+    return new Msg.Rcreate(n.qid(), s.iounit());
+  }
+
+  private Msg lcreate(Msg.Tlcreate c) throws P9Error {
+    Fid f = s.fid(c.fid());
+    if (f.open) {
+      throw new P9Error(Errno.EBADF, "fid already open");
+    }
+    Node n = s.tree.createChannel(f.node, c.name());
+    f.node = n;
+    open(f, c.flags() & 3, false);
+    return new Msg.Rlcreate(n.qid(), s.iounit());
+  }
+
+  private Msg mknod(Msg.Tmknod c) throws P9Error {
+    int type = c.mode() & S_IFMT;
+    if (type != 0 && type != S_IFREG) {
+      throw new P9Error(Errno.EOPNOTSUPP, "only regular files (channels) can be created");
+    }
+    return new Msg.Rmknod(s.tree.createChannel(s.fid(c.dfid()).node, c.name()).qid());
+  }
+
+  // ---- reads and writes on ctl, stats, directories ----
+
+  Msg read(Fid f, Msg.Tread rd) throws P9Error {
+    if (!f.open || !f.canRead) {
+      throw new P9Error(Errno.EBADF, "fid not open for reading");
+    }
+    int count = rd.count() < 0 || rd.count() > s.iounit() ? s.iounit() : rd.count();
+    Node n = f.node;
+    if (n instanceof Dir) {
+      if (s.dialect == Dialect.P9_2000_L) {
+        throw new P9Error(Errno.EISDIR);
+      }
+      return new Msg.Rread(dirRead(f, rd.offset(), count));
+    }
+    if (n instanceof CtlFile || n instanceof StatsFile) {
+      if (rd.offset() == 0 || f.snapshot == null) {
+        f.snapshot = n instanceof CtlFile ? s.tree.ctlText() : s.tree.statsText();
+      }
+      long off = Math.min(Math.max(rd.offset(), 0), f.snapshot.length);
+      int len = (int) Math.min(count, f.snapshot.length - off);
+      return new Msg.Rread(Arrays.copyOfRange(f.snapshot, (int) off, (int) off + len));
+    }
+    throw new P9Error(Errno.EBADF);
+  }
+
+  Msg write(Fid f, Msg.Twrite w) throws P9Error {
+    if (!f.open || !f.canWrite) {
+      throw new P9Error(Errno.EBADF, "fid not open for writing");
+    }
+    if (f.node instanceof CtlFile) {
+      s.tree.ctlWrite(new String(w.data(), StandardCharsets.UTF_8));
+      return new Msg.Rwrite(w.data().length);
+    }
+    if (f.node.isDir()) {
+      throw new P9Error(Errno.EISDIR);
+    }
+    throw new P9Error(Errno.EACCES, "permission denied");
+  }
+
+  /** 9P2000/.u directory read: whole stat records; offset 0 or where the last read ended. */
+  private byte[] dirRead(Fid f, long offset, int count) throws P9Error {
+    if (offset == 0) {
+      f.listing = s.tree.list(f.node);
+      f.nextDirOffset = 0;
+      f.nextDirIndex = 0;
+    } else if (f.listing == null || offset != f.nextDirOffset) {
+      throw new P9Error(Errno.EINVAL, "bad offset in directory read");
+    }
+    Wire.Writer w = new Wire.Writer(Math.min(count, 8192));
+    while (f.nextDirIndex < f.listing.size()) {
+      Stat st = stat(f.listing.get(f.nextDirIndex));
+      if (w.position() + st.wireSize(s.dialect) > count) {
+        break;
+      }
+      w.stat(st, s.dialect);
+      f.nextDirIndex++;
+    }
+    f.nextDirOffset += w.position();
+    java.nio.ByteBuffer b = w.flip();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  /** 9P2000.L readdir: the offset is a cookie, the index after the entry, resumable. */
+  private Msg readdir(Fid f, Msg.Treaddir r) throws P9Error {
+    if (!f.open || !f.node.isDir()) {
+      throw new P9Error(f.open ? Errno.ENOTDIR : Errno.EBADF);
+    }
+    if (r.offset() == 0 || f.listing == null) {
+      f.listing = s.tree.list(f.node);
+    }
+    int count = r.count() < 0 || r.count() > s.iounit() ? s.iounit() : r.count();
+    Wire.Writer w = new Wire.Writer(Math.min(count, 8192));
+    for (long i = Math.max(r.offset(), 0); i < f.listing.size(); i++) {
+      Node n = f.listing.get((int) i);
+      int size = 13 + 8 + 1 + 2 + Wire.utf8Length(n.name());
+      if (w.position() + size > count) {
+        break;
+      }
+      w.qid(n.qid()).u64(i + 1).u8(n.isDir() ? DT_DIR : DT_REG).str(n.name());
+    }
+    java.nio.ByteBuffer b = w.flip();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return new Msg.Rreaddir(out);
+  }
+
+  // ---- attributes ----
+
+  private int mode(Node n) {
+    return n.isDir() ? Stat.DMDIR | n.perm() : n.perm();
+  }
+
+  Stat stat(Node n) {
+    int mtime = (int) (n.mtimeMillis() / 1000);
+    String name = n == s.tree.root ? "/" : n.name();
+    return new Stat(0, 0, n.qid(), mode(n), mtime, mtime, 0, name, "dchan", "dchan", "dchan", "", 0, 0, 0);
+  }
+
+  private Msg getattr(Node n) {
+    long sec = n.mtimeMillis() / 1000;
+    long nsec = (n.mtimeMillis() % 1000) * 1_000_000;
+    int mode = (n.isDir() ? S_IFDIR : S_IFREG) | n.perm();
+    return new Msg.Rgetattr(0x7FF, n.qid(), mode, 0, 0, n.isDir() ? 2 : 1, 0, 0, 4096, 0,
+        sec, nsec, sec, nsec, sec, nsec, 0, 0, 0, 0);
+  }
+
+  /** Accepted and harmless: mode, owner, size (truncation), times; only mtime is kept. */
+  private Msg setattr(Fid f, Msg.Tsetattr a) {
+    int mtime = 0x20;
+    int mtimeSet = 0x100;
+    if ((a.valid() & mtime) != 0) {
+      f.node.touch((a.valid() & mtimeSet) != 0
+          ? a.mtimeSec() * 1000 + a.mtimeNsec() / 1_000_000
+          : System.currentTimeMillis());
+    }
+    return new Msg.Rsetattr();
+  }
+
+  /**
+   * wstat(5), all or nothing: a new name renames in place; length 0 (truncation), mode and times
+   * are accepted and change no messages; an all-"don't touch" stat is a sync.
+   */
+  private Msg wstat(Fid f, Stat st) throws P9Error {
+    Node n = f.node;
+    if (st.length() != -1 && st.length() != 0) {
+      throw new P9Error(Errno.EINVAL, "length can only be set to 0");
+    }
+    if (st.mode() != -1 && ((st.mode() & Stat.DMDIR) != 0) != n.isDir()) {
+      throw new P9Error(Errno.EINVAL, "cannot change a file's type");
+    }
+    if (!st.name().isEmpty() && !st.name().equals(n.name())) {
+      if (n == s.tree.root) {
+        throw new P9Error(Errno.EPERM);
+      }
+      s.tree.rename(n, s.tree.parent(n), st.name());
+    }
+    if (st.mtime() != -1) {
+      n.touch(Integer.toUnsignedLong(st.mtime()) * 1000);
+    }
+    return new Msg.Rwstat();
+  }
+
+  private Msg unlinkat(Msg.Tunlinkat u) throws P9Error {
+    Node n = s.tree.child(s.fid(u.dirFid()).node, u.name());
+    boolean rmdir = (u.flags() & AT_REMOVEDIR) != 0;
+    if (rmdir && !n.isDir()) {
+      throw new P9Error(Errno.ENOTDIR);
+    }
+    if (!rmdir && n.isDir()) {
+      throw new P9Error(Errno.EISDIR);
+    }
+    s.tree.remove(n);
+    return new Msg.Runlinkat();
+  }
+}
