@@ -37,7 +37,9 @@ public final class Session implements Listener<byte[]> {
   final Transport transport;
   final String peer;
 
-  Dialect dialect; // null until the first Tversion
+  Dialect dialect; // null until a successful Tversion
+  /** The dialect the last Tversion asked for: how to encode replies while dialect is null. */
+  private Dialect asked = Dialect.P9_2000;
   int msize;
   final Map<Integer, Fid> fids = new HashMap<>();
   final Map<Integer, Request> outstanding = new HashMap<>();
@@ -200,7 +202,7 @@ public final class Session implements Listener<byte[]> {
       if (LOG.isLoggable(Level.FINE)) {
         LOG.fine(peer + " -> tag " + r.tag + " " + reply);
       }
-      transport.send(Codec.encode(r.tag, reply, dialect == null ? Dialect.P9_2000 : dialect));
+      transport.send(Codec.encode(r.tag, reply, wireDialect()));
     }
     release(r);
   }
@@ -229,8 +231,12 @@ public final class Session implements Listener<byte[]> {
     r.dependents = null;
   }
 
+  private Dialect wireDialect() {
+    return dialect != null ? dialect : asked;
+  }
+
   Msg error(P9Error e) {
-    if (dialect == Dialect.P9_2000_L) {
+    if (wireDialect() == Dialect.P9_2000_L) {
       return new Msg.Rlerror(e.errno.code);
     }
     return new Msg.Rerror(e.getMessage(), e.errno.code);
@@ -238,7 +244,7 @@ public final class Session implements Listener<byte[]> {
 
   /** An error for a frame that never became a request (bad header, duplicate tag). */
   private void sendError(int tag, P9Error e) {
-    transport.send(Codec.encode(tag, error(e), dialect == null ? Dialect.P9_2000 : dialect));
+    transport.send(Codec.encode(tag, error(e), wireDialect()));
   }
 
   // ---- parked channel requests ----
@@ -343,12 +349,12 @@ public final class Session implements Listener<byte[]> {
     fids.clear();
     Dialect d = Dialect.negotiate(v.version());
     int size = Math.min(v.msize(), config.maxMsize());
+    asked = d == null ? Dialect.P9_2000 : d;
+    dialect = null;
     Msg reply;
     if (v.msize() < Config.MIN_MSIZE) {
-      dialect = null;
-      reply = new Msg.Rerror("msize too small (minimum 4096)", Errno.EINVAL.code);
+      reply = error(new P9Error(Errno.EINVAL, "msize too small (minimum 4096)"));
     } else if (d == null) {
-      dialect = null;
       reply = new Msg.Rversion(size, "unknown");
     } else {
       dialect = d;
