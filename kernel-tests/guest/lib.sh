@@ -1,0 +1,30 @@
+# Helpers for guest scripts (busybox sh). Each check prints "ok - NAME" or "not ok - NAME";
+# the script ends with "N passed, M failed" and exits with the failure count.
+PASS=0
+FAIL=0
+check() { # check NAME COMMAND...
+	name=$1; shift
+	if "$@"; then PASS=$((PASS + 1)); echo "ok - $name"; else FAIL=$((FAIL + 1)); echo "not ok - $name"; fi
+}
+# wait_for FILE PATTERN SECONDS: true once FILE contains a line matching PATTERN.
+wait_for() {
+	i=0
+	while [ $i -lt $(($3 * 10)) ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+# gone PID SECONDS: true once the process has exited.
+gone() {
+	i=0
+	while [ $i -lt $(($2 * 10)) ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+finish() {
+	echo "$PASS passed, $FAIL failed"
+	exit $FAIL
+}
