@@ -103,7 +103,8 @@ public final class Session implements Listener<byte[]> {
       sendError(d.tag(), new P9Error(Errno.EINVAL, "duplicate tag"));
       return;
     }
-    if (outstanding.size() >= config.maxOutstanding()) {
+    boolean releases = d.msg() instanceof Msg.Tflush || d.msg() instanceof Msg.Tclunk;
+    if (outstanding.size() >= config.maxOutstanding() && !releases) { // never refuse a way out
       sendError(d.tag(), new P9Error(Errno.EAGAIN, "too many outstanding requests"));
       return;
     }
