@@ -38,6 +38,9 @@ public final class BlockingChannel<T> {
    *     delivered)
    */
   public void send(T message) throws InterruptedException {
+    if (channel.trySend(message)) {
+      return;
+    }
     Op<T> op = channel.startSend(message, unpark(), Thread.currentThread());
     await(op, 0);
     if (op.status() == Op.Status.CLOSED) {
@@ -51,6 +54,9 @@ public final class BlockingChannel<T> {
    * @return true if sent; false if the timeout elapsed first (the message is then not delivered)
    */
   public boolean send(T message, long timeout, TimeUnit unit) throws InterruptedException {
+    if (channel.trySend(message)) {
+      return true;
+    }
     Op<T> op = channel.startSend(message, unpark(), Thread.currentThread());
     await(op, Math.max(1, unit.toNanos(timeout)));
     switch (op.status()) {
@@ -69,6 +75,10 @@ public final class BlockingChannel<T> {
    * @return the message, or null once the channel is closed and drained (end-of-file)
    */
   public T receive() throws InterruptedException {
+    T m = channel.tryReceive();
+    if (m != null) {
+      return m;
+    }
     Op<T> op = channel.startReceive(unpark(), Thread.currentThread());
     await(op, 0);
     return op.message();
@@ -81,6 +91,10 @@ public final class BlockingChannel<T> {
    *     Channel#isClosed()})
    */
   public T receive(long timeout, TimeUnit unit) throws InterruptedException {
+    T m = channel.tryReceive();
+    if (m != null) {
+      return m;
+    }
     Op<T> op = channel.startReceive(unpark(), Thread.currentThread());
     await(op, Math.max(1, unit.toNanos(timeout)));
     return op.message();

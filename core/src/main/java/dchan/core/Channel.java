@@ -10,7 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #startSend} and {@link #startReceive} never block. Each returns an {@link Op} that is
  * either already final (SENT, RECEIVED or CLOSED) or PENDING; a pending op later completes
- * through its {@link Listener}, or is withdrawn by {@link Op#cancel()}. Cancellation and matching
+ * through its {@link Listener}, or is withdrawn by {@link Op#cancel()}. {@link #trySend} and {@link
+ * #tryReceive} are the allocation-free fast paths: they act only if the operation completes at
+ * once. Cancellation and matching
  * are atomic with respect to each other: a cancel that returns true means the request had no
  * effect at all. Senders and receivers are each served in arrival order; messages are received
  * in the order they were accepted; each message goes to exactly one receiver.
@@ -73,16 +75,8 @@ public class Channel<T> {
     try {
       if (closed) {
         op.status = Op.Status.CLOSED;
-      } else if (!recvq.isEmpty()) {
-        woken = recvq.poll();
-        woken.message = message;
-        woken.status = Op.Status.RECEIVED;
-        sent++;
-        received++;
-        op.status = Op.Status.SENT;
-      } else if (buf.size() < cap) {
-        buf.addLast(message);
-        sent++;
+      } else if (canAccept()) {
+        woken = accept(message);
         op.status = Op.Status.SENT;
       } else {
         op.queued = true;
@@ -96,29 +90,59 @@ public class Channel<T> {
     return op;
   }
 
+  /**
+   * Sends only if that completes at once (a receiver is waiting, or the buffer has room), with
+   * no allocation; otherwise changes nothing.
+   *
+   * @return true if sent; false if the send would wait or the channel is closed
+   */
+  public final boolean trySend(T message) {
+    if (message == null) {
+      throw new NullPointerException("message");
+    }
+    Op<T> woken;
+    lock.lock();
+    try {
+      if (closed || !canAccept()) {
+        return false;
+      }
+      woken = accept(message);
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
+    notify(woken);
+    return true;
+  }
+
+  private boolean canAccept() {
+    return !recvq.isEmpty() || buf.size() < cap;
+  }
+
+  /** StartSend's completing cases: hand to the oldest receiver, else buffer. Returns the woken op. */
+  private Op<T> accept(T message) {
+    assert lock.isHeldByCurrentThread() && !closed && canAccept();
+    sent++;
+    if (recvq.isEmpty()) {
+      buf.addLast(message);
+      return null;
+    }
+    Op<T> r = recvq.poll();
+    r.message = message;
+    r.status = Op.Status.RECEIVED;
+    received++;
+    return r;
+  }
+
   /** Starts a receive; see the class comment. */
   public final Op<T> startReceive(Listener<T> listener, Object attachment) {
     Op<T> op = new Op<>(this, false, null, listener, attachment);
     Op<T> woken = null;
     lock.lock();
     try {
-      if (!buf.isEmpty()) {
-        op.message = buf.pollFirst();
+      if (canTake()) {
+        woken = take(op);
         op.status = Op.Status.RECEIVED;
-        received++;
-        if (!sendq.isEmpty() && buf.size() < cap) { // admit a waiting sender into the freed slot
-          woken = sendq.poll();
-          buf.addLast(woken.message);
-          woken.status = Op.Status.SENT;
-          sent++;
-        }
-      } else if (!sendq.isEmpty()) {
-        woken = sendq.poll();
-        op.message = woken.message;
-        op.status = Op.Status.RECEIVED;
-        woken.status = Op.Status.SENT;
-        sent++;
-        received++;
       } else if (closed) {
         op.status = Op.Status.CLOSED;
       } else {
@@ -131,6 +155,67 @@ public class Channel<T> {
     }
     notify(woken);
     return op;
+  }
+
+  /**
+   * Receives only if a message is available at once (buffered or from a waiting sender), with no
+   * allocation; otherwise changes nothing.
+   *
+   * @return the message, or null if the receive would wait or the channel is closed and drained
+   */
+  public final T tryReceive() {
+    T m;
+    Op<T> woken;
+    lock.lock();
+    try {
+      if (!canTake()) {
+        return null;
+      }
+      m = buf.peekFirst();
+      woken = take(null);
+      if (m == null) {
+        m = woken.message;
+      }
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
+    notify(woken);
+    return m;
+  }
+
+  private boolean canTake() {
+    return !buf.isEmpty() || !sendq.isEmpty();
+  }
+
+  /**
+   * StartReceive's completing cases: the oldest buffered message (admitting the oldest waiting
+   * sender into the freed slot), else the oldest waiting sender's message. Stores the message in
+   * op if given. Returns the sender op completed by this, if any.
+   */
+  private Op<T> take(Op<T> op) {
+    assert lock.isHeldByCurrentThread() && canTake();
+    received++;
+    Op<T> woken = null;
+    T m;
+    if (!buf.isEmpty()) {
+      m = buf.pollFirst();
+      if (!sendq.isEmpty() && buf.size() < cap) {
+        woken = sendq.poll();
+        buf.addLast(woken.message);
+        woken.status = Op.Status.SENT;
+        sent++;
+      }
+    } else {
+      woken = sendq.poll();
+      m = woken.message;
+      woken.status = Op.Status.SENT;
+      sent++;
+    }
+    if (op != null) {
+      op.message = m;
+    }
+    return woken;
   }
 
   /**

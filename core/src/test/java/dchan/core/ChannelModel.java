@@ -82,6 +82,20 @@ public final class ChannelModel {
     return r;
   }
 
+  /** Sends only if that completes at once. */
+  public boolean trySend(int message) {
+    if (closed || (recvq.isEmpty() && buf.size() >= cap)) {
+      return false;
+    }
+    startSend(message);
+    return true;
+  }
+
+  /** Receives only if a message is available at once; else null. */
+  public Integer tryReceive() {
+    return buf.isEmpty() && sendq.isEmpty() ? null : startReceive().received;
+  }
+
   public boolean cancel(Req x) {
     if (x.status != Op.Status.PENDING) {
       return false;

@@ -12,8 +12,8 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * Model-based property tests: random sequences of send, receive, cancel, close, remove and
- * capacity changes drive the real channel and {@link ChannelModel} side by side; after every step
+ * Model-based property tests: random sequences of send, receive, trySend, tryReceive, cancel,
+ * close, remove and capacity changes drive the real channel and {@link ChannelModel} side by side; after every step
  * both must agree on every request's status, every message received, and the counters. Listeners
  * must fire exactly once for each request that completed after being pending, never otherwise.
  */
@@ -45,8 +45,8 @@ class ChannelModelPropertyTest {
     List<Boolean> pendingAtStart = new ArrayList<>();
     int nextMessage = 0;
     for (int c : cmds) {
-      int arg = c / 7;
-      switch (c % 7) {
+      int arg = c / 9;
+      switch (c % 9) {
         case 0, 1 -> {
           int m = nextMessage++;
           int[] n = new int[1];
@@ -81,6 +81,11 @@ class ChannelModelPropertyTest {
             model.setCapacity(arg % 3);
           }
         }
+        case 7 -> {
+          int m = nextMessage++;
+          assertEquals(model.trySend(m), ch.trySend(m), "trySend");
+        }
+        case 8 -> assertEquals(model.tryReceive(), ch.tryReceive(), "tryReceive");
         default -> {
           int n = arg % 3;
           ch.setCapacity(n);
