@@ -43,6 +43,7 @@ final class Connection implements Transport, Loop.Handler {
   private long discard; // bytes of an oversized frame still to skip
   private boolean closed;
   private final ByteBuffer[] batch = new ByteBuffer[64];
+  private final long opened = System.nanoTime();
 
   Connection(Loop loop, SocketChannel ch, Tree tree, Config config) throws IOException {
     this.loop = loop;
@@ -55,7 +56,7 @@ final class Connection implements Transport, Loop.Handler {
     ch.configureBlocking(false);
     ch.socket().setTcpNoDelay(true);
     key = ch.register(loop.selector, SelectionKey.OP_READ, this);
-    LOG.info("connection from " + peer);
+    LOG.fine("connection from " + peer);
   }
 
   @Override
@@ -212,6 +213,10 @@ final class Connection implements Transport, Loop.Handler {
     } catch (IOException ignored) {
       // already gone
     }
-    LOG.info("connection from " + peer + " closed" + (why == null ? "" : ": " + why));
+    // The one info line per connection.
+    Dialect d = session.dialect();
+    LOG.info(String.format("connection from %s (%s) closed after %.1fs: %s", peer,
+        d == null ? "no version" : d.version, (System.nanoTime() - opened) / 1e9,
+        why == null ? "closed" : why));
   }
 }
