@@ -38,7 +38,9 @@ public final class Codec {
           types[i] = rc[i].getType();
         }
         constructor =
-            lookup.unreflectConstructor(t.type.getDeclaredConstructor(types));
+            lookup
+                .unreflectConstructor(t.type.getDeclaredConstructor(types))
+                .asSpreader(Object[].class, rc.length);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(e);
       }
@@ -63,6 +65,13 @@ public final class Codec {
     if (t == null || !r.ok()) {
       return new Decoded(typeId, tag, null);
     }
+    if (t == Type.TREAD || t == Type.TWRITE) { // hot path: no reflection
+      int fid = r.u32();
+      long offset = r.u64();
+      int count = r.u32();
+      Msg m = t == Type.TREAD ? new Msg.Tread(fid, offset, count) : new Msg.Twrite(fid, offset, r.bytes(count));
+      return new Decoded(typeId, tag, r.ok() && r.remaining() == 0 ? m : null);
+    }
     Shape s = SHAPES[t.id];
     Object[] args = new Object[s.fields.length];
     for (int i = 0; i < args.length; i++) {
@@ -72,7 +81,7 @@ public final class Codec {
       return new Decoded(typeId, tag, null);
     }
     try {
-      return new Decoded(typeId, tag, (Msg) s.constructor.invokeWithArguments(args));
+      return new Decoded(typeId, tag, (Msg) s.constructor.invoke(args));
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }
@@ -118,8 +127,12 @@ public final class Codec {
 
   /** Encodes one frame. */
   public static ByteBuffer encode(int tag, Msg m, Dialect d) {
-    if (m instanceof Msg.Rread rr) { // hot path: no reflection
+    if (m instanceof Msg.Rread rr) { // hot paths: no reflection
       return encodeData(Type.RREAD.id, tag, rr.data(), 0, rr.data().length);
+    }
+    if (m instanceof Msg.Rwrite rw) {
+      Wire.Writer w = new Wire.Writer(Wire.HEADER + 4);
+      return w.u32(Wire.HEADER + 4).u8(Type.RWRITE.id).u16(tag).u32(rw.count()).flip();
     }
     Type t = Type.of(m);
     Shape s = SHAPES[t.id];
