@@ -351,21 +351,11 @@ public class Channel<T> {
   }
 
   public final int capacity() {
-    lock.lock();
-    try {
-      return cap;
-    } finally {
-      lock.unlock();
-    }
+    return snapshot().capacity();
   }
 
   public final boolean isClosed() {
-    lock.lock();
-    try {
-      return closed;
-    } finally {
-      lock.unlock();
-    }
+    return snapshot().closed();
   }
 
   /**

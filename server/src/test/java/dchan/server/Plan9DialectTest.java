@@ -102,4 +102,27 @@ class Plan9DialectTest extends ServerFixture {
     c.ok(1, new Msg.Tremove(8), Msg.Rremove.class);
     assertInstanceOf(Msg.Rerror.class, c.rpc(1, new Msg.Twalk(0, 9, List.of("dir"))), "removed");
   }
+
+  @Test
+  void openWithOrcloseRemovesTheFileAtClunkAndOnDisconnect() throws Exception {
+    P9Client c = client().start(Dialect.P9_2000, "");
+    c.create("tmp1");
+    c.create("tmp2");
+    c.ok(1, new Msg.Twalk(0, 2, List.of("tmp1")), Msg.Rwalk.class);
+    c.ok(1, new Msg.Topen(2, 0x40 | 1), Msg.Ropen.class);
+    c.ok(1, new Msg.Tclunk(2), Msg.Rclunk.class);
+    assertInstanceOf(Msg.Rerror.class, c.rpc(1, new Msg.Twalk(0, 3, List.of("tmp1"))), "removed at clunk");
+    c.ok(1, new Msg.Twalk(0, 4, List.of("tmp2")), Msg.Rwalk.class);
+    c.ok(1, new Msg.Topen(4, 0x40), Msg.Ropen.class);
+    c.close();
+    P9Client d = client().start(Dialect.P9_2000, "");
+    for (int i = 0; i < 50; i++) { // the server notices the disconnect asynchronously
+      if (d.rpc(1, new Msg.Twalk(0, 5, List.of("tmp2"))) instanceof Msg.Rerror) {
+        return;
+      }
+      d.ok(1, new Msg.Tclunk(5), Msg.Rclunk.class);
+      Thread.sleep(20);
+    }
+    throw new AssertionError("ORCLOSE file survived its connection");
+  }
 }

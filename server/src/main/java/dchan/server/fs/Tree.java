@@ -83,28 +83,30 @@ public final class Tree {
   }
 
   /** Creates a new, empty, unbuffered channel. */
-  public synchronized ChannelFile createChannel(Node dir, String name) throws P9Error {
-    Dir d = liveDir(dir);
-    checkName(name);
-    if (d.children.containsKey(name)) {
-      throw new P9Error(Errno.EEXIST);
-    }
-    ChannelFile c = new ChannelFile(nextQidPath.getAndIncrement(), name, d);
-    d.children.put(name, c);
-    d.touch(System.currentTimeMillis());
-    return c;
+  public ChannelFile createChannel(Node dir, String name) throws P9Error {
+    return add(dir, name, (path, d) -> new ChannelFile(path, name, d));
   }
 
-  public synchronized Dir mkdir(Node dir, String name) throws P9Error {
+  public Dir mkdir(Node dir, String name) throws P9Error {
+    return add(dir, name, (path, d) -> new Dir(path, name, d));
+  }
+
+  private interface NodeFactory<N extends Node> {
+    N create(long qidPath, Dir parent);
+  }
+
+  /** Adds a new node named name to dir: a fresh qid path; EEXIST if the name is taken. */
+  private synchronized <N extends Node> N add(Node dir, String name, NodeFactory<N> factory)
+      throws P9Error {
     Dir d = liveDir(dir);
     checkName(name);
     if (d.children.containsKey(name)) {
       throw new P9Error(Errno.EEXIST);
     }
-    Dir c = new Dir(nextQidPath.getAndIncrement(), name, d);
-    d.children.put(name, c);
+    N n = factory.create(nextQidPath.getAndIncrement(), d);
+    d.children.put(name, n);
     d.touch(System.currentTimeMillis());
-    return c;
+    return n;
   }
 
   /** Looks a name up in a directory without walking (unlinkat, renameat). */

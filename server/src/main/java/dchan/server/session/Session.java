@@ -192,13 +192,7 @@ public final class Session implements Listener<byte[]> {
       r.deferredReply = reply;
       return;
     }
-    r.done = true;
-    if (outstanding.get(r.tag) == r) {
-      outstanding.remove(r.tag);
-    }
-    if (r.fid != null) {
-      r.fid.parked.remove(r);
-    }
+    retire(r);
     if (!closed) {
       if (LOG.isLoggable(Level.FINE)) {
         LOG.fine(peer + " -> tag " + r.tag + " " + reply);
@@ -210,6 +204,12 @@ public final class Session implements Listener<byte[]> {
 
   /** Withdraws a parked request: no reply for it ever; requests waiting on it are released. */
   private void withdraw(Request r) {
+    retire(r);
+    release(r);
+  }
+
+  /** r is finished: its tag is free again and it no longer counts as parked on its fid. */
+  private void retire(Request r) {
     r.done = true;
     if (outstanding.get(r.tag) == r) {
       outstanding.remove(r.tag);
@@ -217,7 +217,6 @@ public final class Session implements Listener<byte[]> {
     if (r.fid != null) {
       r.fid.parked.remove(r);
     }
-    release(r);
   }
 
   private void release(Request r) {
@@ -296,34 +295,36 @@ public final class Session implements Listener<byte[]> {
   private Msg clunk(Request r, int fidId, boolean remove) throws P9Error {
     Fid f = fid(fidId);
     fids.remove(fidId);
-    detach(f, r);
-    boolean rm = remove || f.removeOnClunk;
-    if (rm && f.node != null) {
-      try {
-        tree.remove(f.node);
-      } catch (P9Error e) {
-        if (remove) {
-          throw e;
-        }
-      }
-    }
-    return remove ? new Msg.Rremove() : new Msg.Rclunk();
-  }
-
-  /** Ends a fid: its parked requests are interrupted (or waited for), its remainder dropped. */
-  private void detach(Fid f, Request waiter) {
-    f.clunked = true;
     for (Request p : new ArrayList<>(f.parked)) {
       if (p.op.cancel()) {
         respond(p, error(new P9Error(Errno.EINTR)));
-      } else if (waiter != null) {
-        p.addDependent(waiter);
+      } else {
+        p.addDependent(r);
       }
     }
-    dropRemainder(f);
+    f.removeOnClunk &= !remove;
+    endFid(f);
+    if (remove) {
+      tree.remove(f.node); // the fid is gone even if this fails
+      return new Msg.Rremove();
+    }
+    return new Msg.Rclunk();
   }
 
-  void dropRemainder(Fid f) {
+  /** A fid ends (clunk, Tversion, disconnect): its remainder is dropped; ORCLOSE removes. */
+  private void endFid(Fid f) {
+    f.clunked = true;
+    dropRemainder(f);
+    if (f.removeOnClunk) {
+      try {
+        tree.remove(f.node);
+      } catch (P9Error ignored) {
+        // already gone, or not removable: clunk succeeds anyway (clunk(5))
+      }
+    }
+  }
+
+  private void dropRemainder(Fid f) {
     if (f.remainder != null && f.node instanceof ChannelFile c) {
       c.droppedOutside.incrementAndGet();
     }
@@ -343,10 +344,7 @@ public final class Session implements Listener<byte[]> {
         r.addDependent(vr);
       }
     }
-    for (Fid f : new ArrayList<>(fids.values())) {
-      f.clunked = true;
-      dropRemainder(f);
-    }
+    fids.values().forEach(this::endFid);
     fids.clear();
     Dialect d = Dialect.negotiate(v.version());
     int size = Math.min(v.msize(), config.maxMsize());
@@ -376,17 +374,7 @@ public final class Session implements Listener<byte[]> {
         r.op.cancel();
       }
     }
-    for (Fid f : fids.values()) {
-      f.clunked = true;
-      dropRemainder(f);
-      if (f.removeOnClunk && f.node != null) {
-        try {
-          tree.remove(f.node);
-        } catch (P9Error ignored) {
-          // already gone
-        }
-      }
-    }
+    fids.values().forEach(this::endFid);
     fids.clear();
     outstanding.clear();
   }
