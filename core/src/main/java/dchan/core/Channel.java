@@ -80,6 +80,7 @@ public class Channel<T> {
         op.status = Op.Status.SENT;
       } else {
         op.queued = true;
+        op.queuedAtRendezvous = cap == 0;
         sendq.append(op);
       }
       assert assertInvariants();
@@ -147,6 +148,7 @@ public class Channel<T> {
         op.status = Op.Status.CLOSED;
       } else {
         op.queued = true;
+        op.queuedAtRendezvous = cap == 0;
         recvq.append(op);
       }
       assert assertInvariants();

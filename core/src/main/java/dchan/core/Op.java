@@ -36,6 +36,8 @@ public final class Op<T> {
   volatile Status status = Status.PENDING;
   /** Set (before start returns) iff the op was queued, i.e. its listener will or may be called. */
   boolean queued;
+  /** Queued on a rendezvous channel: a partner usually arrives within microseconds. */
+  boolean queuedAtRendezvous;
   T message;
   /** Wait-queue links; non-null only while queued (guarded by the channel's lock). */
   Op<T> prev, next;
