@@ -93,6 +93,8 @@ class Plan9DialectTest extends ServerFixture {
     c.ok(1, new Msg.Twalk(0, 4, List.of()), Msg.Rwalk.class);
     assertEquals("File exists", ((Msg.Rerror) c.rpc(1, new Msg.Tcreate(4, "ctl", 0666, 1, ""))).ename());
     assertEquals("File exists", ((Msg.Rerror) c.rpc(1, new Msg.Tcreate(4, "dir", 0666, 1, ""))).ename());
+    assertInstanceOf(Msg.Rerror.class, c.rpc(1, new Msg.Tcreate(4, "fifo", 0x00200000 | 0666, 1, "")),
+        "a named pipe is refused, not made a channel");
     c.ok(1, new Msg.Twalk(0, 6, List.of("dir")), Msg.Rwalk.class);
     assertEquals("Directory not empty", ((Msg.Rerror) c.rpc(1, new Msg.Tremove(6))).ename());
     assertInstanceOf(Msg.Rerror.class, c.rpc(1, new Msg.Tclunk(6)), "Tremove clunked the fid though it failed");

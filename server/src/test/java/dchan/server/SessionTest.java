@@ -70,6 +70,18 @@ class SessionTest extends ServerFixture {
   }
 
   @Test
+  void onDotLOnlyNamesFromAnOpenDirectoryMayBeWalkedIntoANewFid() throws Exception {
+    P9Client c = client().start(Dialect.P9_2000_L, "");
+    c.create("ch");
+    c.open(1, "", 0); // the root, open for readdir
+    c.ok(2, new Msg.Twalk(1, 2, List.of("ch")), Msg.Rwalk.class); // diodls -l does this
+    assertInstanceOf(Msg.Rlerror.class, c.rpc(2, new Msg.Twalk(1, 3, List.of())), "no clone of an open fid");
+    assertInstanceOf(Msg.Rlerror.class, c.rpc(2, new Msg.Twalk(1, 1, List.of("ch"))), "no moving an open fid");
+    c.ok(2, new Msg.Tlopen(2, 0), Msg.Rlopen.class);
+    assertInstanceOf(Msg.Rlerror.class, c.rpc(2, new Msg.Twalk(2, 4, List.of())), "not from an open file");
+  }
+
+  @Test
   void duplicateOutstandingTagIsAnErrorAndLeavesTheOriginalAlone() throws Exception {
     P9Client c = client().start(Dialect.P9_2000_L, "");
     c.create("ch");

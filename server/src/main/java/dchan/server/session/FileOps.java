@@ -26,6 +26,9 @@ final class FileOps {
   private static final int DT_REG = 8;
   private static final int AT_REMOVEDIR = 0x200;
   private static final int ORCLOSE = 0x40;
+  /** 9P2000.u DMSYMLINK, DMLINK, DMDEVICE, DMNAMEDPIPE, DMSOCKET, and DMAUTH/DMMOUNT. */
+  private static final int SPECIAL_FILES = 0x02000000 | 0x01000000 | 0x00800000 | 0x00200000
+      | 0x00100000 | 0x08000000 | 0x10000000;
   private static final int V9FS_MAGIC = 0x01021997;
   private static final byte[] EMPTY = new byte[0];
 
@@ -150,9 +153,11 @@ final class FileOps {
   /** walk(5): all names or nothing for newfid; a later miss is a short Rwalk, not an error. */
   private Msg walk(Msg.Twalk w) throws P9Error {
     Fid f = s.fid(w.fid());
-    // walk(5) forbids walking from an open fid. 9P2000.L servers (diod) allow it into a new fid,
-    // and diod's tools rely on that (diodls -l), so .L allows that one case.
-    boolean lenient = s.dialect == Dialect.P9_2000_L && w.newfid() != w.fid();
+    // walk(5) forbids walking from an open fid. diod's server allows walking names from an open
+    // directory into a new fid on 9P2000.L and its tools rely on it (diodls -l), so .L allows
+    // exactly that case.
+    boolean lenient = s.dialect == Dialect.P9_2000_L && w.newfid() != w.fid()
+        && f.node.isDir() && !w.names().isEmpty();
     if (f.open && !lenient) {
       throw new P9Error(Errno.EBADF, "walk from an open fid");
     }
@@ -209,6 +214,9 @@ final class FileOps {
     Fid f = s.fid(c.fid());
     if (f.open) {
       throw new P9Error(Errno.EBADF, "fid already open");
+    }
+    if ((c.perm() & SPECIAL_FILES) != 0) {
+      throw new P9Error(Errno.EOPNOTSUPP, "only channels and directories can be created");
     }
     Node n =
         (c.perm() & Stat.DMDIR) != 0
