@@ -8,7 +8,9 @@
  *   <caption>spec name → code name</caption>
  *   <tr><td>buf, sendq, recvq, cap, closed</td><td>fields of {@link dchan.core.Channel}</td></tr>
  *   <tr><td>StartSend / StartReceive</td><td>{@link dchan.core.Channel#startSend},
- *       {@link dchan.core.Channel#startReceive}</td></tr>
+ *       {@link dchan.core.Channel#startReceive}; {@link dchan.core.Channel#trySend} and
+ *       {@link dchan.core.Channel#tryReceive} are the same actions restricted to their
+ *       completing cases (they change nothing otherwise)</td></tr>
  *   <tr><td>Flush of a pending request (withdraw)</td><td>{@link dchan.core.Op#cancel()}
  *       returning true</td></tr>
  *   <tr><td>Flush of a committed request</td><td>{@link dchan.core.Op#cancel()} returning
