@@ -16,8 +16,9 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck: the non-blocking API is linearizable with respect to {@link ChannelModel}, including
- * cancellation racing with matching, close, remove and capacity changes.
+ * Lincheck: the non-blocking API (start, cancel, trySend/tryReceive) is linearizable with respect
+ * to {@link ChannelModel}, including cancellation racing with matching, close, remove and
+ * capacity changes.
  *
  * <p>Requests live in write-once slots (two for sends, two for receives) so that a later {@code
  * cancel(slot)} or {@code status(slot)} can name them. Operations on send slots hold a harness
@@ -48,6 +49,12 @@ public class ChannelLincheckTest {
 
     @Operation
     public abstract String receiveStatus(@Param(name = "slot") int slot);
+
+    @Operation
+    public abstract boolean trySend(@Param(name = "slot") int slot);
+
+    @Operation
+    public abstract String tryReceive();
 
     @Operation
     public abstract void close();
@@ -119,6 +126,17 @@ public class ChannelLincheckTest {
     }
 
     @Override
+    public boolean trySend(int slot) {
+      return ch.trySend(slot + 11);
+    }
+
+    @Override
+    public String tryReceive() {
+      Integer m = ch.tryReceive();
+      return m == null ? "none" : "got " + m;
+    }
+
+    @Override
     public void close() {
       ch.close();
     }
@@ -181,6 +199,17 @@ public class ChannelLincheckTest {
     @Override
     public String receiveStatus(int slot) {
       return receives[slot] == null ? "empty" : describe(receives[slot]);
+    }
+
+    @Override
+    public boolean trySend(int slot) {
+      return m.trySend(slot + 11);
+    }
+
+    @Override
+    public String tryReceive() {
+      Integer got = m.tryReceive();
+      return got == null ? "none" : "got " + got;
     }
 
     @Override
