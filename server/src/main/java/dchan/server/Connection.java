@@ -24,12 +24,15 @@ import java.util.logging.Logger;
  * size of the frame being read (at most msize), then shrinks back. A frame larger than msize is
  * skipped and answered with an error (its header is sound); a size below 7 closes the connection.
  * Replies queue in order; when more than {@link #OUT_LIMIT} bytes wait for a slow reader, reading
- * pauses until half has drained, so a client that does not read cannot grow the server's memory.
+ * pauses until half has drained, so a client that does not read cannot grow the server's memory;
+ * if it then takes nothing for {@link #STALL_NANOS}, the connection is closed (its blocked requests
+ * are withdrawn like on any disconnect).
  */
 final class Connection implements Transport, Loop.Handler {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   private static final int INITIAL_IN = 8192;
   static final long OUT_LIMIT = 4L << 20;
+  static final long STALL_NANOS = 60_000_000_000L;
 
   private final Loop loop;
   private final SocketChannel ch;
@@ -40,6 +43,7 @@ final class Connection implements Transport, Loop.Handler {
   private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
   private long outBytes;
   private boolean readPaused;
+  private long lastProgress = System.nanoTime(); // last time the client took reply bytes
   private long discard; // bytes of an oversized frame still to skip
   private boolean closed;
   private final ByteBuffer[] batch = new ByteBuffer[64];
@@ -66,6 +70,13 @@ final class Connection implements Transport, Loop.Handler {
     }
     if (k.isValid() && k.isReadable()) {
       readFrames();
+    }
+  }
+
+  @Override
+  public void tick(long nowNanos) {
+    if (readPaused && nowNanos - lastProgress > STALL_NANOS) {
+      close("client stopped reading replies");
     }
   }
 
@@ -176,6 +187,9 @@ final class Connection implements Transport, Loop.Handler {
         }
       }
       long wrote = ch.write(batch, 0, n);
+      if (wrote > 0) {
+        lastProgress = System.nanoTime();
+      }
       java.util.Arrays.fill(batch, 0, n, null);
       outBytes -= wrote;
       while (!out.isEmpty() && !out.peek().hasRemaining()) {

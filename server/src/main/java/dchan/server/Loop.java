@@ -22,12 +22,16 @@ final class Loop implements Runnable {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private volatile boolean running = true;
+  private long lastTick = System.nanoTime();
 
   /** What a registered key's attachment does when ready. */
   interface Handler {
     void ready(SelectionKey key) throws IOException;
 
     void failed(Throwable t);
+
+    /** Called about once a second on the loop thread, for timeouts. */
+    default void tick(long nowNanos) {}
   }
 
   Loop(String name) throws IOException {
@@ -72,6 +76,15 @@ final class Loop implements Runnable {
             }
           } catch (IOException | RuntimeException e) {
             h.failed(e);
+          }
+        }
+        long now = System.nanoTime();
+        if (now - lastTick >= 1_000_000_000L) {
+          lastTick = now;
+          for (SelectionKey k : selector.keys()) {
+            if (k.isValid()) {
+              ((Handler) k.attachment()).tick(now);
+            }
           }
         }
         for (int i = 0; i < TASKS_PER_TURN; i++) {

@@ -3,7 +3,6 @@ package dchan.server;
 import dchan.server.session.Config;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -62,15 +61,16 @@ public final class Main implements Callable<Integer> {
     Server server = new Server(new InetSocketAddress(listen, port), config, threads).start();
     System.out.println("dchan listening on " + server.address());
     System.out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM / SIGINT: the JVM runs this hook and halts. The main thread never returns (a
+    // System.exit during shutdown would block), and JUL may already be reset, hence stderr.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   server.close();
-                  stopped.countDown();
+                  System.err.println("dchan stopped");
                 }));
-    stopped.await();
+    Thread.currentThread().join();
     return 0;
   }
 
