@@ -68,6 +68,21 @@ class CtlStatsTest extends ServerFixture {
   }
 
   @Test
+  void aRemainderDroppedAtClunkAndARemovedBufferAreCountedAsDropped() throws Exception {
+    P9Client c = client().start(Dialect.P9_2000_L, "");
+    c.create("d");
+    c.open(1, "ctl", 1);
+    c.ok(2, write(1, "/d 4"), Msg.Rwrite.class);
+    c.open(2, "d", 2);
+    c.ok(3, write(2, "0123456789"), Msg.Rwrite.class);
+    assertEquals("0123", text(c.rpc(4, new Msg.Tread(2, 0, 4))));
+    c.ok(5, new Msg.Tclunk(2), Msg.Rclunk.class);
+    c.open(3, "stats", 0);
+    String line = text(c.rpc(6, new Msg.Tread(3, 0, 4000))).split("\n")[1];
+    assertTrue(line.startsWith("/d\t4\t0\t0\t0\t1\t1\t4\t1\t"), line);
+  }
+
+  @Test
   void statsReadsContinueOneSnapshotUntilOffsetZero() throws Exception {
     P9Client c = client().start(Dialect.P9_2000_L, "");
     c.create("a");

@@ -120,6 +120,26 @@ class SessionTest extends ServerFixture {
   }
 
   @Test
+  void versionResetAnswersAnAlreadyMatchedReadBeforeTheRversion() throws Exception {
+    P9Client a = client().start(Dialect.P9_2000_L, "");
+    a.create("ch");
+    a.open(1, "ch", 0);
+    a.open(2, "ch", 1);
+    a.send(10, new Msg.Tread(1, 0, 100));
+    assertTrue(a.silentFor(200));
+    // One batch: the write matches the parked read, then Tversion arrives before its reply.
+    a.sendBatch(11, write(2, "taken"), Wire.NOTAG, new Msg.Tversion(8192, "9P2000.L"));
+    P9Client.Reply w = a.receive();
+    P9Client.Reply r = a.receive();
+    P9Client.Reply v = a.receive();
+    assertEquals(11, w.tag());
+    assertEquals(10, r.tag(), "the matched read is answered: its message is not lost");
+    assertEquals("taken", text(r.msg()));
+    assertEquals(Wire.NOTAG, v.tag());
+    assertInstanceOf(Msg.Rversion.class, v.msg());
+  }
+
+  @Test
   void disconnectWithdrawsParkedRequestsAndLosesNoMessage() throws Exception {
     P9Client a = client().start(Dialect.P9_2000_L, "");
     a.create("ch");
