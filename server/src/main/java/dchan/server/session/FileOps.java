@@ -30,7 +30,6 @@ final class FileOps {
   private static final int SPECIAL_FILES = 0x02000000 | 0x01000000 | 0x00800000 | 0x00200000
       | 0x00100000 | 0x08000000 | 0x10000000;
   private static final int V9FS_MAGIC = 0x01021997;
-  private static final byte[] EMPTY = new byte[0];
 
   private final Session s;
 
