@@ -60,6 +60,18 @@ check "the interrupted cat received nothing" test ! -s /tmp/sig0.out
 grep "^/sig	" /n/dchan/stats
 check "no reader left waiting on /sig" grep -q "^/sig	0	0	0	0	6	6	" /n/dchan/stats
 
+# --- an interrupted writer: its message is withdrawn, never delivered ---
+touch /n/dchan/w
+timeout -s KILL 2 sh -c 'echo lost >>/n/dchan/w'
+check "SIGKILL ends a blocked writer" test $? != 0
+cat /n/dchan2/w >/tmp/w.out &
+reader=$!
+sleep 1
+echo kept >>/n/dchan/w
+wait_for /tmp/w.out "^kept\$" 10
+kill $reader; wait $reader 2>/dev/null
+check "the interrupted write's message is never delivered" sh -c '[ "$(cat /tmp/w.out)" = kept ]'
+
 # --- a message larger than a read's buffer arrives whole over several reads ---
 touch /n/dchan/big
 echo "/big 1" >>/n/dchan/ctl
