@@ -32,7 +32,6 @@ class FlushRaceTest extends ServerFixture {
     int writers = 3;
     int perWriter = 300;
     Map<String, Integer> seen = new ConcurrentHashMap<>();
-    AtomicInteger lateReplies = new AtomicInteger();
     AtomicInteger cycles = new AtomicInteger();
     AtomicBoolean writing = new AtomicBoolean(true);
     List<Thread> threads = new ArrayList<>();
@@ -73,9 +72,7 @@ class FlushRaceTest extends ServerFixture {
               }
             }
             cycles.incrementAndGet();
-            if (!c.silentFor(1)) {
-              lateReplies.incrementAndGet();
-            }
+            c.silentFor(1); // throws if anything (a late Rread) follows the Rflush
           }
         } catch (Throwable e) {
           failures.add(e);
@@ -92,7 +89,6 @@ class FlushRaceTest extends ServerFixture {
       t.join(60_000);
     }
     assertTrue(failures.isEmpty(), () -> "failures: " + failures);
-    assertEquals(0, lateReplies.get(), "a reply arrived after its Rflush");
     assertEquals(writers * perWriter, seen.size(), "every written message was read");
     assertTrue(seen.values().stream().allMatch(n -> n == 1), "no message was read twice");
     assertTrue(cycles.get() > writers * perWriter, "some reads were withdrawn by their flush");
