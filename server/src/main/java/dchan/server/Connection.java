@@ -1,12 +1,13 @@
 package dchan.server;
 
+import dchan.server.fs.P9Error;
 import dchan.server.fs.Tree;
 import dchan.server.session.Config;
 import dchan.server.session.Session;
 import dchan.server.session.Transport;
 import dchan.server.wire.Codec;
 import dchan.server.wire.Dialect;
-import dchan.server.wire.Msg;
+import dchan.server.wire.Errno;
 import dchan.server.wire.Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -116,7 +117,7 @@ final class Connection implements Transport, Loop.Handler {
         }
         int tag = in.getShort(in.position() + 5) & 0xFFFF;
         discard = size;
-        rejectOversized(tag, size);
+        session.sendError(tag, new P9Error(Errno.EMSGSIZE, "message too long (" + size + " > msize)"));
         continue;
       }
       if (in.remaining() < size) {
@@ -144,15 +145,6 @@ final class Connection implements Transport, Loop.Handler {
   private Dialect dialect() {
     Dialect d = session.dialect();
     return d == null ? Dialect.P9_2000 : d;
-  }
-
-  private void rejectOversized(int tag, long size) {
-    Dialect d = dialect();
-    Msg err =
-        d == Dialect.P9_2000_L
-            ? new Msg.Rlerror(90)
-            : new Msg.Rerror("message too long (" + size + " > msize)", 90);
-    send(Codec.encode(tag, err, d));
   }
 
   @Override

@@ -24,7 +24,7 @@ final class ChannelIo {
     if (!f.canRead) {
       throw new P9Error(Errno.EBADF, "fid not open for reading");
     }
-    int count = clamp(rd.count());
+    int count = s.clampCount(rd.count());
     if (count == 0) {
       return new Msg.Rread(EMPTY);
     }
@@ -69,16 +69,12 @@ final class ChannelIo {
     try {
       Msg reply =
           r.msg instanceof Msg.Tread rd
-              ? deliver(r.fid, c, op, clamp(rd.count()))
+              ? deliver(r.fid, c, op, s.clampCount(rd.count()))
               : written(op, ((Msg.Twrite) r.msg).data().length);
       s.respond(r, reply);
     } catch (P9Error e) {
       s.respond(r, s.error(e));
     }
-  }
-
-  private int clamp(int count) {
-    return count < 0 || count > s.iounit() ? s.iounit() : count;
   }
 
   private static Msg written(Op<byte[]> op, int count) throws P9Error {

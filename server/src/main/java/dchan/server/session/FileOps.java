@@ -251,7 +251,7 @@ final class FileOps {
     if (!f.open || !f.canRead) {
       throw new P9Error(Errno.EBADF, "fid not open for reading");
     }
-    int count = rd.count() < 0 || rd.count() > s.iounit() ? s.iounit() : rd.count();
+    int count = s.clampCount(rd.count());
     Node n = f.node;
     if (n instanceof Dir) {
       if (s.dialect == Dialect.P9_2000_L) {
@@ -303,10 +303,7 @@ final class FileOps {
       f.nextDirIndex++;
     }
     f.nextDirOffset += w.position();
-    java.nio.ByteBuffer b = w.flip();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
+    return w.toArray();
   }
 
   /** 9P2000.L readdir: the offset is a cookie, the index after the entry, resumable. */
@@ -317,7 +314,7 @@ final class FileOps {
     if (r.offset() == 0 || f.listing == null) {
       f.listing = s.tree.list(f.node);
     }
-    int count = r.count() < 0 || r.count() > s.iounit() ? s.iounit() : r.count();
+    int count = s.clampCount(r.count());
     Wire.Writer w = new Wire.Writer(Math.min(count, 8192));
     for (long i = Math.max(r.offset(), 0); i < f.listing.size(); i++) {
       Node n = f.listing.get((int) i);
@@ -327,10 +324,7 @@ final class FileOps {
       }
       w.qid(n.qid()).u64(i + 1).u8(n.isDir() ? DT_DIR : DT_REG).str(n.name());
     }
-    java.nio.ByteBuffer b = w.flip();
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return new Msg.Rreaddir(out);
+    return new Msg.Rreaddir(w.toArray());
   }
 
   // ---- attributes ----

@@ -69,6 +69,11 @@ public final class Session implements Listener<byte[]> {
     return msize - Wire.IOHDRSZ;
   }
 
+  /** A read's count as served: at most iounit (a u32 above 2^31 reads as negative: clamp too). */
+  int clampCount(int count) {
+    return count < 0 || count > iounit() ? iounit() : count;
+  }
+
   /** Handles one decoded frame. */
   public void handle(Codec.Decoded d) {
     if (closed) {
@@ -242,8 +247,8 @@ public final class Session implements Listener<byte[]> {
     return new Msg.Rerror(e.getMessage(), e.errno.code);
   }
 
-  /** An error for a frame that never became a request (bad header, duplicate tag). */
-  private void sendError(int tag, P9Error e) {
+  /** An error for a frame that never became a request (bad header, duplicate tag, oversized). */
+  public void sendError(int tag, P9Error e) {
     transport.send(Codec.encode(tag, error(e), wireDialect()));
   }
 

@@ -242,6 +242,13 @@ public final class Wire {
       b.putInt(index, v);
     }
 
+    /** A copy of the bytes written so far. */
+    public byte[] toArray() {
+      byte[] a = new byte[b.position()];
+      b.get(0, a);
+      return a;
+    }
+
     /** The bytes written so far, ready to read. */
     public ByteBuffer flip() {
       b.flip();
