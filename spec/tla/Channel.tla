@@ -1,7 +1,7 @@
 ------------------------------- MODULE Channel -------------------------------
 (***************************************************************************)
 (* One dchan channel as seen by many concurrent 9P requests on one          *)
-(* connection (docs: shared semantics.md sections 3-6).                    *)
+(* connection (docs/semantics.md sections 3-6).                           *)
 (*                                                                         *)
 (* A send request (Twrite) carries one message; sender s sends the message  *)
 (* named s, so messages are distinct and duplication is observable.  A      *)
