@@ -268,23 +268,23 @@ public class Channel<T> {
   /**
    * Closes the channel and drops its buffered messages (a removed channel file).
    *
-   * @return the number of messages dropped
+   * @return the messages dropped, oldest first
    */
-  public final int remove() {
+  public final List<T> remove() {
     List<Op<T>> woken;
-    int n;
+    List<T> gone;
     lock.lock();
     try {
       woken = closeQueues();
-      n = buf.size();
-      dropped += n;
+      gone = new ArrayList<>(buf);
+      dropped += gone.size();
       buf.clear();
       assert assertInvariants();
     } finally {
       lock.unlock();
     }
     woken.forEach(Channel::notify);
-    return n;
+    return gone;
   }
 
   private List<Op<T>> closeQueues() {

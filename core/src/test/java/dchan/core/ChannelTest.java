@@ -101,7 +101,7 @@ class ChannelTest {
     Channel<String> ch = new Channel<>(3);
     ch.startSend("a", record, null);
     ch.startSend("b", record, null);
-    assertEquals(2, ch.remove());
+    assertEquals(java.util.List.of("a", "b"), ch.remove());
     assertEquals(2, ch.snapshot().dropped());
     assertEquals(Op.Status.CLOSED, ch.startReceive(record, null).status());
   }

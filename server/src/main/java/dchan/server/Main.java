@@ -2,6 +2,7 @@ package dchan.server;
 
 import dchan.server.session.Config;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
@@ -25,7 +26,7 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "6666", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
-  @Option(names = "--msize", defaultValue = "1048576", description = "Largest msize offered to clients, at least 4096 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--msize", defaultValue = "1048576", description = "Largest msize offered to clients, 4096 to 16777216 (default: ${DEFAULT-VALUE}).")
   int msize;
 
   @Option(names = "--eom", defaultValue = "auto", description = "End-of-message mark: auto (on for 9P2000.u/.L), on, off (default: ${DEFAULT-VALUE}). A mount overrides it with aname=?eom=on|off.")
@@ -40,24 +41,41 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--max-outstanding", defaultValue = "4096", description = "Outstanding (blocked) requests per connection (default: ${DEFAULT-VALUE}).")
   int maxOutstanding;
 
+  @Option(names = "--max-connections", defaultValue = "0", description = "Connections at once (default: 4096, lowered to fit the descriptor limit).")
+  int maxConnections;
+
+  @Option(names = "--max-memory", defaultValue = "0", description = "Memory budget for what clients make the server hold: bytes, or with k, m, g (default: a quarter of the JVM's max heap).")
+  String maxMemory;
+
+  @Option(names = "--max-files", defaultValue = "100000", description = "Channels and directories (default: ${DEFAULT-VALUE}).")
+  int maxFiles;
+
+  @Option(names = "--max-depth", defaultValue = "64", description = "Directory levels (default: ${DEFAULT-VALUE}).")
+  int maxDepth;
+
+  @Option(names = "--handshake-timeout", defaultValue = "10", description = "Seconds a new connection has to complete its Tversion (default: ${DEFAULT-VALUE}).")
+  int handshakeTimeout;
+
+  @Option(names = "--frame-timeout", defaultValue = "30", description = "Seconds a frame, once begun, has to arrive whole (default: ${DEFAULT-VALUE}).")
+  int frameTimeout;
+
+  @Option(names = "--stall-timeout", defaultValue = "60", description = "Seconds a client that takes no replies keeps its connection once reading is paused (default: ${DEFAULT-VALUE}).")
+  int stallTimeout;
+
   @Option(names = "--log-level", defaultValue = "info", description = "warning, info, or debug (protocol traces) (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
   @Override
   public Integer call() throws Exception {
-    Config.Eom mode;
+    Config config;
     try {
-      mode = Config.Eom.valueOf(eom.toUpperCase());
+      config = config();
     } catch (IllegalArgumentException e) {
-      System.err.println("dchan: --eom must be auto, on or off");
-      return 2;
-    }
-    if (msize < Config.MIN_MSIZE || port < 0 || port > 65535 || maxFids < 1 || maxOutstanding < 1) {
-      System.err.println("dchan: bad --msize (>= 4096), --port, --max-fids or --max-outstanding");
+      System.err.println("dchan: " + e.getMessage());
       return 2;
     }
     configureLogging(logLevel);
-    Config config = new Config(msize, mode, maxFids, maxOutstanding);
+    Fatal.install();
     Server server = new Server(new InetSocketAddress(listen, port), config, threads).start();
     System.out.println("dchan listening on " + server.address());
     System.out.flush();
@@ -74,9 +92,64 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
+  /** The flags as a Config; IllegalArgumentException names the bad one. */
+  Config config() {
+    Config.Eom mode;
+    try {
+      mode = Config.Eom.valueOf(eom.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--eom must be auto, on or off");
+    }
+    require(msize >= Config.MIN_MSIZE && msize <= Config.MAX_MSIZE, "--msize must be 4096 to " + Config.MAX_MSIZE);
+    require(port >= 0 && port <= 65535, "--port must be 0 to 65535");
+    require(maxFids >= 1, "--max-fids must be at least 1");
+    require(maxOutstanding >= 1, "--max-outstanding must be at least 1");
+    require(maxConnections >= 0, "--max-connections must be at least 1");
+    require(maxFiles >= 1, "--max-files must be at least 1");
+    require(maxDepth >= 1, "--max-depth must be at least 1");
+    require(handshakeTimeout >= 1 && frameTimeout >= 1 && stallTimeout >= 1, "timeouts are at least 1 second");
+    long memory = bytes(maxMemory);
+    require(memory == 0 || memory >= 1 << 20, "--max-memory must be at least 1m");
+    require(threads >= 1, "--threads must be at least 1");
+    long s = 1_000_000_000L;
+    return Config.defaults().withMsize(msize).withEom(mode).withMaxFids(maxFids)
+        .withMaxOutstanding(maxOutstanding).withMaxConnections(maxConnections).withMaxMemory(memory)
+        .withMaxFiles(maxFiles).withMaxDepth(maxDepth)
+        .withTimeouts(handshakeTimeout * s, frameTimeout * s, stallTimeout * s);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** "123", "64k", "256m", "2g" in bytes. */
+  static long bytes(String v) {
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
+      unit = switch (t.charAt(t.length() - 1)) {
+        case 'k' -> 1L << 10;
+        case 'm' -> 1L << 20;
+        default -> 1L << 30;
+      };
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long n = Long.parseLong(t);
+      if (n < 0 || n > Long.MAX_VALUE / unit) {
+        throw new NumberFormatException();
+      }
+      return n * unit;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--max-memory: not a size: " + v);
+    }
+  }
+
   static void configureLogging(String level) {
     Level l =
-        switch (level.toLowerCase()) {
+        switch (level.toLowerCase(Locale.ROOT)) {
           case "debug", "fine" -> Level.FINE;
           case "warning", "warn" -> Level.WARNING;
           default -> Level.INFO;
@@ -91,8 +164,9 @@ public final class Main implements Callable<Integer> {
         new SimpleFormatter() {
           @Override
           public String format(LogRecord r) {
+            String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
             return String.format(
-                "%1$tF %1$tT %2$s %3$s%n", r.getMillis(), r.getLevel(), r.getMessage());
+                "%1$tF %1$tT %2$s %3$s%4$s%n", r.getMillis(), r.getLevel(), r.getMessage(), thrown);
           }
         });
     root.addHandler(h);

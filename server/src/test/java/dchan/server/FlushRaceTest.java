@@ -43,6 +43,8 @@ class FlushRaceTest extends ServerFixture {
       threads.add(new Thread(() -> {
         try {
           for (int i = 0; i < perWriter; i++) {
+            // a pause now and then leaves readers parked, so that flushes race with matches
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextInt(400_000));
             c.ok(5, write(1, id + ":" + i), Msg.Rwrite.class);
           }
         } catch (Throwable e) {
@@ -72,7 +74,9 @@ class FlushRaceTest extends ServerFixture {
               }
             }
             cycles.incrementAndGet();
-            c.silentFor(1); // throws if anything (a late Rread) follows the Rflush
+            if (!c.silentFor(1)) {
+              throw new AssertionError("a reply after its Rflush: " + c.receive());
+            }
           }
         } catch (Throwable e) {
           failures.add(e);

@@ -31,7 +31,7 @@ final class P9Client implements AutoCloseable {
     socket.connect(address, 5000);
     socket.setTcpNoDelay(true);
     socket.setSoTimeout(10_000);
-    in = new DataInputStream(socket.getInputStream());
+    in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
     out = socket.getOutputStream();
   }
 
@@ -77,7 +77,10 @@ final class P9Client implements AutoCloseable {
     return new Reply(d.tag(), d.msg(), d.typeId());
   }
 
-  /** True if nothing arrives within millis (the connection stays usable). */
+  /**
+   * True if nothing arrives within millis; false if something does (it is kept for {@link
+   * #receive}). Throws if the connection closed.
+   */
   boolean silentFor(int millis) throws IOException {
     socket.setSoTimeout(millis);
     try {
@@ -86,7 +89,8 @@ final class P9Client implements AutoCloseable {
       if (b < 0) {
         throw new EOFException("closed");
       }
-      throw new IOException("unexpected data byte " + b);
+      in.reset();
+      return false;
     } catch (SocketTimeoutException e) {
       return true;
     } finally {

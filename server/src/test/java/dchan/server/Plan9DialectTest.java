@@ -76,7 +76,7 @@ class Plan9DialectTest extends ServerFixture {
       }
       offset += data.length;
     }
-    assertEquals(List.of("c1", "c2", "c3", "ctl", "stats"), names);
+    assertEquals(List.of("c1", "c2", "c3", "ctl", "limits", "stats"), names);
     assertInstanceOf(Msg.Rerror.class, c.rpc(1, new Msg.Tread(2, 3, 70)), "a bad offset is refused");
   }
 

@@ -143,7 +143,7 @@ public class ChannelLincheckTest {
 
     @Override
     public int remove() {
-      return ch.remove();
+      return ch.remove().size();
     }
 
     @Override

@@ -1,27 +1,56 @@
 package dchan.server.fs;
 
 import dchan.core.Channel;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A channel file: a {@link Channel} of messages (byte arrays, 1 to iounit bytes) plus the
- * counters only the server knows.
+ * A channel file: a {@link Channel} of messages (byte arrays, 1 to iounit bytes) plus the counters
+ * only the server knows. The counters are written from any loop thread.
  */
 public final class ChannelFile extends Node {
-  public final Channel<byte[]> channel = new Channel<>(0);
-  /** Bytes returned to readers. */
-  public final AtomicLong bytesDelivered = new AtomicLong();
-  /**
-   * Messages lost by the server outside the channel: remainders dropped when their fid was
-   * clunked, and messages taken for a connection that closed before the reply could be sent.
-   */
-  public final AtomicLong droppedOutside = new AtomicLong();
-
+  private final Channel<byte[]> channel = new Channel<>(0);
+  private final LongAdder bytesDelivered = new LongAdder();
+  private final LongAdder droppedOutside = new LongAdder();
+  private final LongAdder refused = new LongAdder();
   final RateWindow sendRate = new RateWindow();
   final RateWindow receiveRate = new RateWindow();
 
   ChannelFile(long qidPath, String name, Dir parent) {
     super(qidPath, name, parent);
+  }
+
+  public Channel<byte[]> channel() {
+    return channel;
+  }
+
+  /** n bytes were returned to a reader. */
+  public void delivered(int n) {
+    bytesDelivered.add(n);
+  }
+
+  /**
+   * A message was lost by the server outside the channel: a remainder dropped when its fid was
+   * clunked, or a message taken for a connection that closed before the reply could be sent.
+   */
+  public void droppedOutside() {
+    droppedOutside.increment();
+  }
+
+  /** A write was refused because the memory budget was exhausted (ENOSPC or EAGAIN). */
+  public void refused() {
+    refused.increment();
+  }
+
+  public long bytesDelivered() {
+    return bytesDelivered.sum();
+  }
+
+  public long droppedOutsideCount() {
+    return droppedOutside.sum();
+  }
+
+  public long refusedCount() {
+    return refused.sum();
   }
 
   @Override

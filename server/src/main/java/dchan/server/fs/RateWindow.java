@@ -2,7 +2,7 @@ package dchan.server.fs;
 
 /**
  * Rate of a monotonic counter over the last {@link #WINDOW_SECONDS} seconds, from samples taken
- * about once a second by {@link Tree#sample()}. With no change for the whole window the rate is 0.
+ * about once a second by {@link Stats#sample()}. With no change for the whole window the rate is 0.
  */
 final class RateWindow {
   static final int WINDOW_SECONDS = 10;

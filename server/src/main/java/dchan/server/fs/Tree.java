@@ -1,32 +1,79 @@
 package dchan.server.fs;
 
-import dchan.core.Channel;
+import dchan.server.limits.Limit;
 import dchan.server.wire.Errno;
-import java.nio.charset.StandardCharsets;
+import dchan.server.wire.P9Error;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
- * The file tree: root with {@code ctl} and {@code stats}, directories, channel files. One lock
- * (this object) guards names, parents and children; channel operations happen outside it.
+ * The namespace: the root with its special files, directories, channel files (semantics.md
+ * section 1). One lock (this object) guards names, parents, depths and children; channel
+ * operations happen outside it, and no walk of the tree recurses (a deep tree cannot overflow the
+ * stack).
+ *
+ * <p>Limits, each refused with a clear errno when a create, mkdir or rename would pass it: at most
+ * {@code maxFiles} channels and directories (ENOSPC), names of at most {@link #MAX_NAME} UTF-8
+ * bytes and paths of at most {@link #MAX_PATH} (ENAMETOOLONG), at most {@code maxDepth} directory
+ * levels (ENAMETOOLONG), and no control characters in names (EINVAL), so that every line of ctl
+ * and stats is one line.
  */
 public final class Tree {
   public static final int MAX_NAME = 255;
+  public static final int MAX_PATH = 4095;
 
   private final AtomicLong nextQidPath = new AtomicLong(1);
-  public final Dir root;
-  public final CtlFile ctl;
-  public final StatsFile stats;
+  private final int maxFiles;
+  private final int maxDepth;
+  /** Channels and directories, the root and its special files excluded. Guarded by this. */
+  private int files;
+  /** Every live channel, for the rate sampler (which must not take the tree lock). */
+  private final Set<ChannelFile> live = ConcurrentHashMap.newKeySet();
+  /** Told the bytes of the buffered messages a removed channel drops (the memory budget). */
+  private volatile LongConsumer droppedBytes = n -> {};
 
-  public Tree() {
+  public final Dir root;
+  private final Map<SpecialFile.Kind, SpecialFile> special = new EnumMap<>(SpecialFile.Kind.class);
+
+  public Tree(int maxFiles, int maxDepth) {
+    this.maxFiles = maxFiles;
+    this.maxDepth = maxDepth;
     root = new Dir(nextQidPath.getAndIncrement(), "/", null);
     root.parent = root;
-    ctl = new CtlFile(nextQidPath.getAndIncrement(), root);
-    stats = new StatsFile(nextQidPath.getAndIncrement(), root);
-    root.children.put("ctl", ctl);
-    root.children.put("stats", stats);
+    for (SpecialFile.Kind k : SpecialFile.Kind.values()) {
+      SpecialFile f = new SpecialFile(nextQidPath.getAndIncrement(), k, root);
+      special.put(k, f);
+      root.children.put(k.fileName, f);
+    }
+  }
+
+  public SpecialFile special(SpecialFile.Kind kind) {
+    return special.get(kind);
+  }
+
+  public void onDroppedBytes(LongConsumer hook) {
+    droppedBytes = hook;
+  }
+
+  public int maxFiles() {
+    return maxFiles;
+  }
+
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  /** Channels and directories now in the tree. */
+  public synchronized int files() {
+    return files;
   }
 
   /** Whether n is still reachable from the root. */
@@ -60,16 +107,36 @@ public final class Tree {
     return n;
   }
 
-  private static void checkName(String name) throws P9Error {
+  /** EINVAL for "", "/" and control characters; EEXIST for "." and ".."; ENAMETOOLONG. */
+  static void checkName(String name) throws P9Error {
     if (name.equals(".") || name.equals("..")) {
       throw new P9Error(Errno.EEXIST);
     }
     if (name.isEmpty() || name.indexOf('/') >= 0) {
       throw new P9Error(Errno.EINVAL);
     }
-    if (name.length() > MAX_NAME) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        throw new P9Error(Errno.EINVAL);
+      }
+    }
+    if (utf8(name) > MAX_NAME) {
       throw new P9Error(Errno.ENAMETOOLONG);
     }
+  }
+
+  private static int utf8(String s) {
+    return dchan.server.wire.Wire.utf8Length(s);
+  }
+
+  /** UTF-8 bytes of n's path ("/a/b" is 4); 0 for the root. */
+  private int pathBytes(Node n) {
+    int len = 0;
+    for (Node a = n; a != root; a = a.parent) {
+      len += 1 + utf8(a.name);
+    }
+    return len;
   }
 
   private Dir liveDir(Node n) throws P9Error {
@@ -84,7 +151,9 @@ public final class Tree {
 
   /** Creates a new, empty, unbuffered channel. */
   public ChannelFile createChannel(Node dir, String name) throws P9Error {
-    return add(dir, name, (path, d) -> new ChannelFile(path, name, d));
+    ChannelFile c = add(dir, name, (path, d) -> new ChannelFile(path, name, d));
+    live.add(c);
+    return c;
   }
 
   public Dir mkdir(Node dir, String name) throws P9Error {
@@ -103,8 +172,15 @@ public final class Tree {
     if (d.children.containsKey(name)) {
       throw new P9Error(Errno.EEXIST);
     }
+    if (d.depth + 1 > maxDepth || pathBytes(d) + 1 + utf8(name) > MAX_PATH) {
+      throw new P9Error(Errno.ENAMETOOLONG, Limit.DEPTH);
+    }
+    if (files >= maxFiles) {
+      throw new P9Error(Errno.ENOSPC, Limit.FILES);
+    }
     N n = factory.create(nextQidPath.getAndIncrement(), d);
     d.children.put(name, n);
+    files++;
     d.touch(System.currentTimeMillis());
     return n;
   }
@@ -129,17 +205,31 @@ public final class Tree {
       if (n instanceof Dir d && !d.children.isEmpty()) {
         throw new P9Error(Errno.ENOTEMPTY);
       }
-      n.parent.children.remove(n.name);
-      n.parent.touch(System.currentTimeMillis());
-      n.parent = null;
+      unlink(n);
     }
+    closeRemoved(n);
+  }
+
+  private void unlink(Node n) {
+    n.parent.children.remove(n.name);
+    n.parent.touch(System.currentTimeMillis());
+    n.parent = null;
+    files--;
+  }
+
+  private void closeRemoved(Node n) {
     if (n instanceof ChannelFile c) {
-      c.channel.remove();
+      live.remove(c);
+      long bytes = 0;
+      for (byte[] m : c.channel().remove()) {
+        bytes += m.length;
+      }
+      droppedBytes.accept(bytes);
     }
   }
 
   private void detachable(Node n) throws P9Error {
-    if (n == root || n == ctl || n == stats) {
+    if (n == root || n instanceof SpecialFile) {
       throw new P9Error(Errno.EPERM);
     }
     if (n.parent == null) {
@@ -174,7 +264,15 @@ public final class Tree {
         if (replaced instanceof Dir rd && !rd.children.isEmpty()) {
           throw new P9Error(Errno.ENOTEMPTY);
         }
-        replaced.parent = null;
+      }
+      int shift = to.depth + 1 - n.depth;
+      int[] extent = extent(n); // deepest level and longest path below n
+      if (extent[0] + shift > maxDepth
+          || pathBytes(to) + 1 + utf8(name) + extent[1] > MAX_PATH) {
+        throw new P9Error(Errno.ENAMETOOLONG, Limit.DEPTH);
+      }
+      if (replaced != null) {
+        unlink(replaced);
       }
       n.parent.children.remove(n.name);
       n.parent.touch(System.currentTimeMillis());
@@ -182,9 +280,47 @@ public final class Tree {
       n.parent = to;
       to.children.put(name, n);
       to.touch(System.currentTimeMillis());
+      if (shift != 0) {
+        forEachBelow(n, x -> x.depth += shift);
+      }
     }
-    if (replaced instanceof ChannelFile c) {
-      c.channel.remove();
+    if (replaced != null) {
+      closeRemoved(replaced);
+    }
+  }
+
+  /**
+   * For n and everything below it: the largest depth, and the longest path relative to n (UTF-8
+   * bytes after n's own name, e.g. 4 for "/a/b" below n). Iterative; call with the lock held.
+   */
+  private int[] extent(Node n) {
+    int[] e = {n.depth, 0};
+    ArrayDeque<Object[]> stack = new ArrayDeque<>();
+    stack.push(new Object[] {n, 0});
+    while (!stack.isEmpty()) {
+      Object[] top = stack.pop();
+      Node x = (Node) top[0];
+      int rel = (Integer) top[1];
+      e[0] = Math.max(e[0], x.depth);
+      e[1] = Math.max(e[1], rel);
+      if (x instanceof Dir d) {
+        for (Node c : d.children.values()) {
+          stack.push(new Object[] {c, rel + 1 + utf8(c.name)});
+        }
+      }
+    }
+    return e;
+  }
+
+  private static void forEachBelow(Node n, java.util.function.Consumer<Node> action) {
+    ArrayDeque<Node> stack = new ArrayDeque<>();
+    stack.push(n);
+    while (!stack.isEmpty()) {
+      Node x = stack.pop();
+      action.accept(x);
+      if (x instanceof Dir d) {
+        d.children.values().forEach(stack::push);
+      }
     }
   }
 
@@ -198,11 +334,12 @@ public final class Tree {
     if (n == root) {
       return "/";
     }
-    StringBuilder sb = new StringBuilder();
+    List<String> names = new ArrayList<>(n.depth);
     for (Node a = n; a != root && a != null; a = a.parent) {
-      sb.insert(0, a.name).insert(0, '/');
+      names.add(a.name);
     }
-    return sb.toString();
+    Collections.reverse(names);
+    return "/" + String.join("/", names);
   }
 
   /** Resolves an absolute path ("/a/b"), or null. */
@@ -222,131 +359,34 @@ public final class Tree {
     return n;
   }
 
-  /** Every live channel with its path, sorted by path. */
-  public synchronized List<Entry> channels() {
-    List<Entry> out = new ArrayList<>();
-    collect(root, "", out);
-    out.sort((a, b) -> a.path.compareTo(b.path));
-    return out;
-  }
-
   /** A channel and its path at the time of listing. */
   public record Entry(String path, ChannelFile file) {}
 
-  private static void collect(Dir d, String prefix, List<Entry> out) {
-    for (Node n : d.children.values()) {
-      if (n instanceof ChannelFile c) {
-        out.add(new Entry(prefix + "/" + n.name, c));
-      } else if (n instanceof Dir sub) {
-        collect(sub, prefix + "/" + n.name, out);
-      }
-    }
-  }
-
-  // ---- ctl ----
-
-  /** Reading ctl: "PATH N" per channel, and "close PATH" for closed ones; can be written back. */
-  public byte[] ctlText() {
-    StringBuilder sb = new StringBuilder();
-    for (Entry e : channels()) {
-      Channel.Snapshot s = e.file.channel.snapshot();
-      sb.append(e.path).append(' ').append(s.capacity()).append('\n');
-      if (s.closed()) {
-        sb.append("close ").append(e.path).append('\n');
-      }
-    }
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
   /**
-   * Writing ctl: validates every line, then applies them all; on any error nothing is applied.
-   * Blank lines are ignored.
+   * Every live channel with its path, in no particular order (sort outside the lock). The lock is
+   * held only for the walk itself: O(files), no sorting, no formatting.
    */
-  public void ctlWrite(String text) throws P9Error {
-    List<Runnable> actions = new ArrayList<>();
-    String[] lines = text.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].strip();
-      if (line.isEmpty()) {
-        continue;
+  public synchronized List<Entry> channels() {
+    List<Entry> out = new ArrayList<>(live.size());
+    ArrayDeque<Object[]> stack = new ArrayDeque<>();
+    stack.push(new Object[] {root, ""});
+    while (!stack.isEmpty()) {
+      Object[] top = stack.pop();
+      Dir d = (Dir) top[0];
+      String prefix = (String) top[1];
+      for (Node n : d.children.values()) {
+        if (n instanceof ChannelFile c) {
+          out.add(new Entry(prefix + "/" + n.name, c));
+        } else if (n instanceof Dir sub) {
+          stack.push(new Object[] {sub, prefix + "/" + n.name});
+        }
       }
-      actions.add(ctlCommand(line, i + 1));
     }
-    actions.forEach(Runnable::run);
+    return out;
   }
 
-  private Runnable ctlCommand(String line, int lineNo) throws P9Error {
-    String[] w = line.split("\\s+");
-    if (w.length == 2 && w[0].equals("close")) {
-      ChannelFile c = channelAt(w[1], line, lineNo);
-      return c.channel::close;
-    }
-    if (w.length == 2 && w[0].startsWith("/")) {
-      ChannelFile c = channelAt(w[0], line, lineNo);
-      int n;
-      try {
-        n = Integer.parseInt(w[1]);
-      } catch (NumberFormatException e) {
-        n = -1;
-      }
-      if (n < 0 || !w[1].chars().allMatch(Character::isDigit)) {
-        throw ctlError(lineNo, "bad capacity", line);
-      }
-      int cap = n;
-      return () -> c.channel.setCapacity(cap);
-    }
-    throw ctlError(lineNo, "unknown command", line);
-  }
-
-  private ChannelFile channelAt(String path, String line, int lineNo) throws P9Error {
-    Node n = resolve(path);
-    if (!(n instanceof ChannelFile c)) {
-      throw ctlError(lineNo, n == null ? "no such channel" : "not a channel", line);
-    }
-    return c;
-  }
-
-  private static P9Error ctlError(int lineNo, String why, String line) {
-    String shown = line.length() > 60 ? line.substring(0, 60) + "..." : line;
-    return new P9Error(Errno.EINVAL, "ctl line " + lineNo + ": " + why + ": " + shown);
-  }
-
-  // ---- stats ----
-
-  public static final String STATS_HEADER =
-      "path\tcapacity\tbuffered\treaders\twriters\tsent\treceived\tbytes\tdropped\tsend/s\trecv/s\tstate\n";
-
-  /** The stats table: a header, then one tab-separated line per channel sorted by path. */
-  public byte[] statsText() {
-    StringBuilder sb = new StringBuilder(STATS_HEADER);
-    long now = System.nanoTime();
-    for (Entry e : channels()) {
-      ChannelFile c = e.file;
-      Channel.Snapshot s = c.channel.snapshot();
-      sb.append(e.path)
-          .append('\t').append(s.capacity())
-          .append('\t').append(s.buffered())
-          .append('\t').append(s.waitingReceivers())
-          .append('\t').append(s.waitingSenders())
-          .append('\t').append(s.sent())
-          .append('\t').append(s.received())
-          .append('\t').append(c.bytesDelivered.get())
-          .append('\t').append(s.dropped() + c.droppedOutside.get())
-          .append('\t').append(String.format(Locale.ROOT, "%.1f", c.sendRate.rate(s.sent(), now)))
-          .append('\t').append(String.format(Locale.ROOT, "%.1f", c.receiveRate.rate(s.received(), now)))
-          .append('\t').append(s.closed() ? "closed" : "open")
-          .append('\n');
-    }
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Samples every channel's counters for the rates; call about once a second. */
-  public void sample() {
-    long now = System.nanoTime();
-    for (Entry e : channels()) {
-      Channel.Snapshot s = e.file.channel.snapshot();
-      e.file.sendRate.sample(s.sent(), now);
-      e.file.receiveRate.sample(s.received(), now);
-    }
+  /** Every live channel, without the tree lock (for the rate sampler). */
+  public Iterable<ChannelFile> liveChannels() {
+    return live;
   }
 }

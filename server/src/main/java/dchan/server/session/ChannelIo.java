@@ -2,14 +2,18 @@ package dchan.server.session;
 
 import dchan.core.Op;
 import dchan.server.fs.ChannelFile;
-import dchan.server.fs.P9Error;
+import dchan.server.limits.Budget;
+import dchan.server.limits.Limit;
 import dchan.server.wire.Errno;
 import dchan.server.wire.Msg;
-import java.util.Arrays;
+import dchan.server.wire.P9Error;
 
 /**
- * Reads and writes on channel files (semantics.md sections 2-4): one write is one message;
- * a read takes one message (or the rest of a message this fid started); the end-of-message mark.
+ * Reads and writes on channel files (semantics.md sections 2-4): one write is one message; a read
+ * takes one message, or the rest of a message its fid started (the remainder); the end-of-message
+ * mark. Memory: a write's payload is charged to the writer until the channel accepts it, then
+ * held by the channel; the reader that takes it adopts it until its reply is written (see
+ * {@link Budget}). Runs under the session's lock.
  */
 final class ChannelIo {
   private static final byte[] EMPTY = new byte[0];
@@ -19,28 +23,26 @@ final class ChannelIo {
     this.s = s;
   }
 
-  /** Tread on an open channel fid. Returns the reply, or null when parked. */
-  Msg read(Request r, Fid f, ChannelFile c, Msg.Tread rd) throws P9Error {
-    if (!f.canRead) {
-      throw new P9Error(Errno.EBADF, "fid not open for reading");
-    }
-    int count = s.clampCount(rd.count());
-    if (count == 0) {
-      return new Msg.Rread(EMPTY);
-    }
+  /** Serves r, the head read of its fid: true if answered, false if parked. */
+  boolean serve(Request r) {
+    Fid f = r.fid;
+    ChannelFile c = (ChannelFile) f.node;
     if (f.remainder != null) {
-      return fromRemainder(f, c, count);
+      fromRemainder(r, f, c);
+      return true;
     }
     if (f.eomArmed) {
       f.eomArmed = false; // the mark: this read returns 0 bytes at once
-      return new Msg.Rread(EMPTY);
+      s.respondData(r, EMPTY, 0, 0, 0);
+      return true;
     }
-    Op<byte[]> op = c.channel.startReceive(s, r);
+    Op<byte[]> op = c.channel().startReceive(s, r);
     if (op.completedAtStart()) {
-      return deliver(f, c, op, count);
+      deliver(r, f, c, op);
+      return true;
     }
     s.park(r, op);
-    return null;
+    return false;
   }
 
   /** Twrite on a channel fid open for writing. Returns the reply, or null when parked. */
@@ -49,35 +51,64 @@ final class ChannelIo {
     if (data.length == 0) {
       return new Msg.Rwrite(0); // creates no message: it would read as end-of-file
     }
-    Op<byte[]> op = c.channel.startSend(data, s, r);
-    if (op.completedAtStart()) {
-      return written(op, data.length);
+    Errno refused = s.services.budget().tryCharge(s.account(), data.length);
+    if (refused != null) {
+      c.refused();
+      throw new P9Error(refused, refused == Errno.ENOSPC ? Limit.MEMORY : Limit.CONNECTION_MEMORY);
     }
+    r.held = data.length;
+    r.fid = f;
+    Op<byte[]> op = c.channel().startSend(data, s, r);
+    if (op.completedAtStart()) {
+      return written(r, op);
+    }
+    f.writes.add(r);
     s.park(r, op);
     return null;
   }
 
-  /** A parked request's op completed (loop thread). */
+  /** A parked request's op completed (under the lock, after the completing thread let go). */
   void complete(Request r, Op<byte[]> op) {
+    if (r.done()) {
+      return; // abandoned by a close that ran first
+    }
+    r.state = Request.State.MATCHED;
     ChannelFile c = (ChannelFile) r.fid.node;
-    if (r.done || s.isClosed()) {
-      if (op.status() == Op.Status.RECEIVED) {
-        c.droppedOutside.incrementAndGet(); // taken for a connection that is gone
+    if (s.isClosed()) {
+      if (r.isChannelWrite()) {
+        settle(r, op);
+      } else if (op.status() == Op.Status.RECEIVED) {
+        c.droppedOutside(); // taken for a connection that is gone
+        s.services.budget().releaseHeld(op.message().length);
       }
+      s.abandon(r);
       return;
     }
-    try {
-      Msg reply =
-          r.msg instanceof Msg.Tread rd
-              ? deliver(r.fid, c, op, s.clampCount(rd.count()))
-              : written(op, ((Msg.Twrite) r.msg).data().length);
-      s.respond(r, reply);
-    } catch (P9Error e) {
-      s.respond(r, s.error(e));
+    if (r.isChannelWrite()) {
+      try {
+        s.respond(r, written(r, op));
+      } catch (P9Error e) {
+        s.respond(r, s.error(e));
+      }
+    } else {
+      deliver(r, r.fid, c, op);
     }
   }
 
-  private static Msg written(Op<byte[]> op, int count) throws P9Error {
+  /** A write's outcome: its payload is now held by the channel (SENT) or dropped (CLOSED). */
+  private void settle(Request r, Op<byte[]> op) {
+    Budget b = s.services.budget();
+    if (op.status() == Op.Status.SENT) {
+      b.releaseShare(s.account(), r.held);
+    } else {
+      b.release(s.account(), r.held);
+    }
+    r.held = 0;
+  }
+
+  private Msg written(Request r, Op<byte[]> op) throws P9Error {
+    int count = r.held;
+    settle(r, op);
     if (op.status() == Op.Status.CLOSED) {
       throw new P9Error(Errno.EPIPE);
     }
@@ -85,39 +116,44 @@ final class ChannelIo {
   }
 
   /** The reply for a receive that took a message (or end-of-file). */
-  private static Msg deliver(Fid f, ChannelFile c, Op<byte[]> op, int count) {
+  private void deliver(Request r, Fid f, ChannelFile c, Op<byte[]> op) {
     if (op.status() != Op.Status.RECEIVED) {
       f.eomArmed = false;
-      return new Msg.Rread(EMPTY); // closed and drained: end-of-file
+      s.respondData(r, EMPTY, 0, 0, 0); // closed and drained: end-of-file
+      return;
     }
     byte[] m = op.message();
-    int n = Math.min(count, m.length);
+    Budget b = s.services.budget();
+    b.adopt(s.account(), m.length);
+    int n = Math.min(r.count, m.length);
     if (n < m.length) {
       if (f.clunked) {
-        c.droppedOutside.incrementAndGet();
+        c.droppedOutside();
+        b.release(s.account(), m.length - n);
       } else {
         f.remainder = m;
         f.remainderOff = n;
       }
     }
-    return sent(f, c, n == m.length ? m : Arrays.copyOf(m, n), count);
+    sent(r, f, c, m, 0, n);
   }
 
-  private static Msg fromRemainder(Fid f, ChannelFile c, int count) {
-    int n = Math.min(count, f.remainderLength());
-    byte[] part = Arrays.copyOfRange(f.remainder, f.remainderOff, f.remainderOff + n);
+  private void fromRemainder(Request r, Fid f, ChannelFile c) {
+    int n = Math.min(r.count, f.remainderLength());
+    byte[] m = f.remainder;
+    int off = f.remainderOff;
     f.remainderOff += n;
-    if (f.remainderOff == f.remainder.length) {
+    if (f.remainderOff == m.length) {
       f.remainder = null;
     }
-    return sent(f, c, part, count);
+    sent(r, f, c, m, off, n);
   }
 
-  private static Msg sent(Fid f, ChannelFile c, byte[] data, int count) {
-    c.bytesDelivered.addAndGet(data.length);
-    if (f.eom && data.length < count) {
+  private void sent(Request r, Fid f, ChannelFile c, byte[] m, int off, int n) {
+    c.delivered(n);
+    if (f.eom && n < r.count) {
       f.eomArmed = true; // a short read: the next read on this fid returns 0 at once
     }
-    return new Msg.Rread(data);
+    s.respondData(r, m, off, n, n);
   }
 }

@@ -1,23 +1,26 @@
 package dchan.server.session;
 
-import dchan.server.fs.CtlFile;
+import dchan.server.fs.ChannelFile;
 import dchan.server.fs.Dir;
 import dchan.server.fs.Node;
-import dchan.server.fs.P9Error;
-import dchan.server.fs.StatsFile;
+import dchan.server.fs.SpecialFile;
 import dchan.server.fs.Tree;
+import dchan.server.limits.Limit;
 import dchan.server.wire.Dialect;
 import dchan.server.wire.Errno;
 import dchan.server.wire.Msg;
+import dchan.server.wire.P9Error;
 import dchan.server.wire.Qid;
 import dchan.server.wire.Stat;
 import dchan.server.wire.Wire;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
-/** Every request that is not a channel read/write, flush, clunk or version: the file tree. */
+/**
+ * The file tree over 9P: attach, walk, open, create, attributes, directories, and where reads and
+ * writes go (channels to {@link ChannelIo}, special files to {@link SpecialIo}). One method per
+ * message type; {@link Handlers} maps types to them. Runs under the session's lock.
+ */
 final class FileOps {
   private static final int S_IFREG = 0100000;
   private static final int S_IFDIR = 0040000;
@@ -37,86 +40,46 @@ final class FileOps {
     this.s = s;
   }
 
-  Msg dispatch(Msg m) throws P9Error {
-    if (m instanceof Msg.Tattach a) {
-      return attach(a);
-    }
-    if (m instanceof Msg.Twalk w) {
-      return walk(w);
-    }
-    if (m instanceof Msg.Topen o) {
-      return new Msg.Ropen(open(s.fid(o.fid()), o.mode() & 3, (o.mode() & ORCLOSE) != 0), s.iounit());
-    }
-    if (m instanceof Msg.Tlopen o) {
-      return new Msg.Rlopen(open(s.fid(o.fid()), o.flags() & 3, false), s.iounit());
-    }
-    if (m instanceof Msg.Tcreate c) {
-      return create(c);
-    }
-    if (m instanceof Msg.Tlcreate c) {
-      return lcreate(c);
-    }
-    if (m instanceof Msg.Tmkdir c) {
-      return new Msg.Rmkdir(s.tree.mkdir(s.fid(c.dfid()).node, c.name()).qid());
-    }
-    if (m instanceof Msg.Tmknod c) {
-      return mknod(c);
-    }
-    if (m instanceof Msg.Tstat st) {
-      return new Msg.Rstat(stat(s.fid(st.fid()).node));
-    }
-    if (m instanceof Msg.Twstat w) {
-      return wstat(s.fid(w.fid()), w.stat());
-    }
-    if (m instanceof Msg.Tgetattr g) {
-      return getattr(s.fid(g.fid()).node);
-    }
-    if (m instanceof Msg.Tsetattr a) {
-      return setattr(s.fid(a.fid()), a);
-    }
-    if (m instanceof Msg.Treaddir r) {
-      return readdir(s.fid(r.fid()), r);
-    }
-    if (m instanceof Msg.Tunlinkat u) {
-      return unlinkat(u);
-    }
-    if (m instanceof Msg.Trenameat r) {
-      Node n = s.tree.child(s.fid(r.oldDirFid()).node, r.oldName());
-      s.tree.rename(n, s.fid(r.newDirFid()).node, r.newName());
-      return new Msg.Rrenameat();
-    }
-    if (m instanceof Msg.Trename r) {
-      s.tree.rename(s.fid(r.fid()).node, s.fid(r.dfid()).node, r.name());
-      return new Msg.Rrename();
-    }
-    if (m instanceof Msg.Tstatfs f) {
-      s.fid(f.fid());
-      return new Msg.Rstatfs(V9FS_MAGIC, 4096, 0, 0, 0, 0, 0, 0, Tree.MAX_NAME);
-    }
-    if (m instanceof Msg.Tfsync f) {
-      s.fid(f.fid());
-      return new Msg.Rfsync();
-    }
-    if (m instanceof Msg.Tlock l) {
-      s.fid(l.fid());
-      return new Msg.Rlock(0); // no locking: every lock succeeds at once
-    }
-    if (m instanceof Msg.Tgetlock l) {
-      s.fid(l.fid());
-      return new Msg.Rgetlock(2, l.start(), l.length(), l.procId(), l.clientId()); // F_UNLCK
-    }
-    if (m instanceof Msg.Txattrwalk x) {
-      s.fid(x.fid());
-      // No extended attributes: a named one is absent (ENODATA); listing is unsupported.
-      throw new P9Error(x.name().isEmpty() ? Errno.EOPNOTSUPP : Errno.ENODATA);
-    }
-    if (m instanceof Msg.Tauth) {
-      throw new P9Error(Errno.ENOENT, "authentication not required");
-    }
-    if (m instanceof Msg.Treadlink) {
-      throw new P9Error(Errno.EINVAL); // nothing here is a symlink
-    }
-    throw new P9Error(Errno.EOPNOTSUPP); // xattrcreate, link, symlink, and anything else
+  Msg lopen(Msg.Tlopen o) throws P9Error {
+    return new Msg.Rlopen(open(s.fid(o.fid()), o.flags() & 3, false), s.iounit());
+  }
+
+  Msg open(Msg.Topen o) throws P9Error {
+    return new Msg.Ropen(open(s.fid(o.fid()), o.mode() & 3, (o.mode() & ORCLOSE) != 0), s.iounit());
+  }
+
+  Msg mkdir(Msg.Tmkdir c) throws P9Error {
+    return new Msg.Rmkdir(s.services.tree().mkdir(s.fid(c.dfid()).node, c.name()).qid());
+  }
+
+  Msg statfs(Msg.Tstatfs f) throws P9Error {
+    s.fid(f.fid());
+    Tree t = s.services.tree();
+    long free = Math.max(0, t.maxFiles() - t.files());
+    return new Msg.Rstatfs(V9FS_MAGIC, 4096, 0, 0, 0, t.maxFiles(), free, 0, Tree.MAX_NAME);
+  }
+
+  Msg renameat(Msg.Trenameat r) throws P9Error {
+    Tree t = s.services.tree();
+    Node n = t.child(s.fid(r.oldDirFid()).node, r.oldName());
+    t.rename(n, s.fid(r.newDirFid()).node, r.newName());
+    return new Msg.Rrenameat();
+  }
+
+  Msg rename(Msg.Trename r) throws P9Error {
+    s.services.tree().rename(s.fid(r.fid()).node, s.fid(r.dfid()).node, r.name());
+    return new Msg.Rrename();
+  }
+
+  Msg getlock(Msg.Tgetlock l) throws P9Error {
+    s.fid(l.fid());
+    return new Msg.Rgetlock(2, l.start(), l.length(), l.procId(), l.clientId()); // F_UNLCK
+  }
+
+  /** No extended attributes: a named one is absent (ENODATA); listing is unsupported. */
+  Msg xattrwalk(Msg.Txattrwalk x) throws P9Error {
+    s.fid(x.fid());
+    throw new P9Error(x.name().isEmpty() ? Errno.EOPNOTSUPP : Errno.ENODATA);
   }
 
   // ---- attach and walk ----
@@ -125,7 +88,7 @@ final class FileOps {
    * attach(5). The attach name may override the end-of-message mark for this mount:
    * "?eom=on" / "?eom=off" (optionally after "/"); "" and "/" mean no override.
    */
-  private Msg attach(Msg.Tattach a) throws P9Error {
+  Msg attach(Msg.Tattach a) throws P9Error {
     if (a.afid() != Wire.NOFID) {
       throw new P9Error(Errno.EINVAL, "no authentication: afid must be NOFID");
     }
@@ -146,11 +109,11 @@ final class FileOps {
     } else if (!aname.isEmpty()) {
       throw new P9Error(Errno.ENOENT, "unknown attach name");
     }
-    return new Msg.Rattach(s.newFid(a.fid(), s.tree.root, eom).node.qid());
+    return new Msg.Rattach(s.newFid(a.fid(), s.services.tree().root, eom).node.qid());
   }
 
   /** walk(5): all names or nothing for newfid; a later miss is a short Rwalk, not an error. */
-  private Msg walk(Msg.Twalk w) throws P9Error {
+  Msg walk(Msg.Twalk w) throws P9Error {
     Fid f = s.fid(w.fid());
     // walk(5) forbids walking from an open fid. diod's server allows walking names from an open
     // directory into a new fid on 9P2000.L and its tools rely on it (diodls -l), so .L allows
@@ -167,7 +130,7 @@ final class FileOps {
     List<Qid> qids = new ArrayList<>(w.names().size());
     for (String name : w.names()) {
       try {
-        n = s.tree.walk(n, name);
+        n = s.services.tree().walk(n, name);
       } catch (P9Error e) {
         if (qids.isEmpty()) {
           throw e;
@@ -192,14 +155,14 @@ final class FileOps {
       throw new P9Error(Errno.EBADF, "fid already open");
     }
     Node n = f.node;
-    if (!s.tree.isLive(n)) {
+    if (!s.services.tree().isLive(n)) {
       throw new P9Error(Errno.ENOENT);
     }
     boolean write = access == 1 || access == 2;
     if (n.isDir() && write) {
       throw new P9Error(Errno.EISDIR);
     }
-    if (n instanceof StatsFile && write) {
+    if (n instanceof SpecialFile sf && write && !sf.writable()) {
       throw new P9Error(Errno.EACCES, "permission denied");
     }
     f.open = true;
@@ -209,7 +172,7 @@ final class FileOps {
     return n.qid();
   }
 
-  private Msg create(Msg.Tcreate c) throws P9Error {
+  Msg create(Msg.Tcreate c) throws P9Error {
     Fid f = s.fid(c.fid());
     if (f.open) {
       throw new P9Error(Errno.EBADF, "fid already open");
@@ -219,35 +182,37 @@ final class FileOps {
     }
     Node n =
         (c.perm() & Stat.DMDIR) != 0
-            ? s.tree.mkdir(f.node, c.name())
-            : s.tree.createChannel(f.node, c.name());
+            ? s.services.tree().mkdir(f.node, c.name())
+            : s.services.tree().createChannel(f.node, c.name());
     f.node = n;
     open(f, n.isDir() ? 0 : c.mode() & 3, (c.mode() & ORCLOSE) != 0);
     return new Msg.Rcreate(n.qid(), s.iounit());
   }
 
-  private Msg lcreate(Msg.Tlcreate c) throws P9Error {
+  Msg lcreate(Msg.Tlcreate c) throws P9Error {
     Fid f = s.fid(c.fid());
     if (f.open) {
       throw new P9Error(Errno.EBADF, "fid already open");
     }
-    Node n = s.tree.createChannel(f.node, c.name());
+    Node n = s.services.tree().createChannel(f.node, c.name());
     f.node = n;
     open(f, c.flags() & 3, false);
     return new Msg.Rlcreate(n.qid(), s.iounit());
   }
 
-  private Msg mknod(Msg.Tmknod c) throws P9Error {
+  Msg mknod(Msg.Tmknod c) throws P9Error {
     int type = c.mode() & S_IFMT;
     if (type != 0 && type != S_IFREG) {
       throw new P9Error(Errno.EOPNOTSUPP, "only regular files (channels) can be created");
     }
-    return new Msg.Rmknod(s.tree.createChannel(s.fid(c.dfid()).node, c.name()).qid());
+    return new Msg.Rmknod(s.services.tree().createChannel(s.fid(c.dfid()).node, c.name()).qid());
   }
 
   // ---- reads and writes on ctl, stats, directories ----
 
-  Msg read(Fid f, Msg.Tread rd) throws P9Error {
+  /** Tread: channels and special files queue on their fid; directories answer at once. */
+  Msg read(Request r, Msg.Tread rd) throws P9Error {
+    Fid f = s.fid(rd.fid());
     if (!f.open || !f.canRead) {
       throw new P9Error(Errno.EBADF, "fid not open for reading");
     }
@@ -259,24 +224,23 @@ final class FileOps {
       }
       return new Msg.Rread(dirRead(f, rd.offset(), count));
     }
-    if (n instanceof CtlFile || n instanceof StatsFile) {
-      if (rd.offset() == 0 || f.snapshot == null) {
-        f.snapshot = n instanceof CtlFile ? s.tree.ctlText() : s.tree.statsText();
-      }
-      long off = Math.min(Math.max(rd.offset(), 0), f.snapshot.length);
-      int len = (int) Math.min(count, f.snapshot.length - off);
-      return new Msg.Rread(Arrays.copyOfRange(f.snapshot, (int) off, (int) off + len));
+    if (count == 0) {
+      return new Msg.Rread(new byte[0]);
     }
-    throw new P9Error(Errno.EBADF);
+    return s.queueRead(r, f, count);
   }
 
-  Msg write(Fid f, Msg.Twrite w) throws P9Error {
+  /** Twrite: a channel message, a ctl command; anything else is refused. */
+  Msg write(Request r, Msg.Twrite w) throws P9Error {
+    Fid f = s.fid(w.fid());
     if (!f.open || !f.canWrite) {
       throw new P9Error(Errno.EBADF, "fid not open for writing");
     }
-    if (f.node instanceof CtlFile) {
-      s.tree.ctlWrite(new String(w.data(), StandardCharsets.UTF_8));
-      return new Msg.Rwrite(w.data().length);
+    if (f.node instanceof ChannelFile c) {
+      return s.channels.write(r, f, c, w);
+    }
+    if (f.node instanceof SpecialFile sf && sf.writable()) {
+      return s.specials.writeCtl(w);
     }
     if (f.node.isDir()) {
       throw new P9Error(Errno.EISDIR);
@@ -284,10 +248,32 @@ final class FileOps {
     throw new P9Error(Errno.EACCES, "permission denied");
   }
 
+  /** A listing for a directory read, charged to the account while the fid holds it. */
+  private List<Node> list(Fid f) throws P9Error {
+    dropListing(f);
+    List<Node> l = s.services.tree().list(f.node);
+    long charge = 16L + 8L * l.size();
+    Errno refused = s.services.budget().tryCharge(s.account(), charge);
+    if (refused != null) {
+      throw new P9Error(refused, refused == Errno.ENOSPC ? Limit.MEMORY : Limit.CONNECTION_MEMORY);
+    }
+    f.listing = l;
+    f.listingCharge = charge;
+    return l;
+  }
+
+  void dropListing(Fid f) {
+    if (f.listing != null) {
+      s.services.budget().release(s.account(), f.listingCharge);
+      f.listing = null;
+      f.listingCharge = 0;
+    }
+  }
+
   /** 9P2000/.u directory read: whole stat records; offset 0 or where the last read ended. */
   private byte[] dirRead(Fid f, long offset, int count) throws P9Error {
     if (offset == 0) {
-      f.listing = s.tree.list(f.node);
+      list(f);
       f.nextDirOffset = 0;
       f.nextDirIndex = 0;
     } else if (f.listing == null || offset != f.nextDirOffset) {
@@ -307,16 +293,18 @@ final class FileOps {
   }
 
   /** 9P2000.L readdir: the offset is a cookie, the index after the entry, resumable. */
-  private Msg readdir(Fid f, Msg.Treaddir r) throws P9Error {
+  Msg readdir(Fid f, Msg.Treaddir r) throws P9Error {
     if (!f.open || !f.node.isDir()) {
       throw new P9Error(f.open ? Errno.ENOTDIR : Errno.EBADF);
     }
     if (r.offset() == 0 || f.listing == null) {
-      f.listing = s.tree.list(f.node);
+      list(f);
     }
     int count = s.clampCount(r.count());
     Wire.Writer w = new Wire.Writer(Math.min(count, 8192));
-    for (long i = Math.max(r.offset(), 0); i < f.listing.size(); i++) {
+    // The offset is a u64 cookie: one past the end (or any huge value) lists nothing.
+    long start = Long.compareUnsigned(r.offset(), f.listing.size()) > 0 ? f.listing.size() : r.offset();
+    for (long i = start; i < f.listing.size(); i++) {
       Node n = f.listing.get((int) i);
       int size = 13 + 8 + 1 + 2 + Wire.utf8Length(n.name());
       if (w.position() + size > count) {
@@ -335,11 +323,11 @@ final class FileOps {
 
   Stat stat(Node n) {
     int mtime = (int) (n.mtimeMillis() / 1000);
-    String name = n == s.tree.root ? "/" : n.name();
+    String name = n == s.services.tree().root ? "/" : n.name();
     return new Stat(0, 0, n.qid(), mode(n), mtime, mtime, 0, name, "dchan", "dchan", "dchan", "", 0, 0, 0);
   }
 
-  private Msg getattr(Node n) {
+  Msg getattr(Node n) {
     long sec = n.mtimeMillis() / 1000;
     long nsec = (n.mtimeMillis() % 1000) * 1_000_000;
     int mode = (n.isDir() ? S_IFDIR : S_IFREG) | n.perm();
@@ -348,7 +336,7 @@ final class FileOps {
   }
 
   /** Accepted and harmless: mode, owner, size (truncation), times; only mtime is kept. */
-  private Msg setattr(Fid f, Msg.Tsetattr a) {
+  Msg setattr(Fid f, Msg.Tsetattr a) {
     int mtime = 0x20;
     int mtimeSet = 0x100;
     if ((a.valid() & mtime) != 0) {
@@ -363,7 +351,7 @@ final class FileOps {
    * wstat(5), all or nothing: a new name renames in place; length 0 (truncation), mode and times
    * are accepted and change no messages; an all-"don't touch" stat is a sync.
    */
-  private Msg wstat(Fid f, Stat st) throws P9Error {
+  Msg wstat(Fid f, Stat st) throws P9Error {
     Node n = f.node;
     if (st.length() != -1 && st.length() != 0) {
       throw new P9Error(Errno.EINVAL, "length can only be set to 0");
@@ -372,10 +360,10 @@ final class FileOps {
       throw new P9Error(Errno.EINVAL, "cannot change a file's type");
     }
     if (!st.name().isEmpty() && !st.name().equals(n.name())) {
-      if (n == s.tree.root) {
+      if (n == s.services.tree().root) {
         throw new P9Error(Errno.EPERM);
       }
-      s.tree.rename(n, s.tree.parent(n), st.name());
+      s.services.tree().rename(n, s.services.tree().parent(n), st.name());
     }
     if (st.mtime() != -1) {
       n.touch(Integer.toUnsignedLong(st.mtime()) * 1000);
@@ -383,8 +371,8 @@ final class FileOps {
     return new Msg.Rwstat();
   }
 
-  private Msg unlinkat(Msg.Tunlinkat u) throws P9Error {
-    Node n = s.tree.child(s.fid(u.dirFid()).node, u.name());
+  Msg unlinkat(Msg.Tunlinkat u) throws P9Error {
+    Node n = s.services.tree().child(s.fid(u.dirFid()).node, u.name());
     boolean rmdir = (u.flags() & AT_REMOVEDIR) != 0;
     if (rmdir && !n.isDir()) {
       throw new P9Error(Errno.ENOTDIR);
@@ -392,7 +380,7 @@ final class FileOps {
     if (!rmdir && n.isDir()) {
       throw new P9Error(Errno.EISDIR);
     }
-    s.tree.remove(n);
+    s.services.tree().remove(n);
     return new Msg.Runlinkat();
   }
 }

@@ -1,45 +1,96 @@
 package dchan.server.session;
 
 import dchan.core.Op;
+import dchan.server.fs.Snapshots;
 import dchan.server.wire.Msg;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One outstanding request, from its arrival until its reply is sent (or it is withdrawn with no
- * reply). A request may be:
+ * One request, from its arrival until its reply is sent or it is withdrawn. Its {@link State} is
+ * the spec's request state ({@code spec/tla/Session.tla}, variable {@code req}); every transition
+ * is made by {@link Session} under the session's lock:
+ *
+ * <pre>
+ *   (arrival) ──► QUEUED ──► PENDING ──► MATCHED ──► REPLIED
+ *        │           │          │            │          ▲
+ *        │           │          │            └► DEFERRED ┘
+ *        │           └──────────┴──► WITHDRAWN (or REPLIED with EINTR, by a clunk)
+ *        └──► REPLIED, or DEFERRED ──► REPLIED
+ * </pre>
  *
  * <ul>
- *   <li>parked: {@code op} is a pending channel op; it completes through the session's listener
- *       or is withdrawn by Tflush, Tclunk, Tremove, Tversion or disconnect;
- *   <li>deferred: its reply is ready ({@code deferredReply}) but must follow the replies of
- *       {@code waitingFor} other requests (an Rflush after the reply of the request it flushed,
- *       an Rclunk after a committed read on its fid, an Rversion after committed requests).
+ *   <li>QUEUED: a read waiting behind an earlier read on its fid (reads on one fid are served one
+ *       at a time, in arrival order, so that a remainder is never overwritten).
+ *   <li>PENDING: parked on a channel {@link Op} or a snapshot {@link Snapshots.Ticket}; it can
+ *       still be withdrawn.
+ *   <li>MATCHED: its outcome is decided (its op completed, or a cancel lost to a match), its reply
+ *       not yet produced; it can no longer be withdrawn.
+ *   <li>DEFERRED: its reply is produced but must follow the replies of {@code waitingFor} other
+ *       requests (an Rflush after the reply of the request it flushed, an Rclunk after a matched
+ *       read on its fid, an Rversion after every matched request).
+ *   <li>REPLIED: the reply is queued on the connection; the tag is free. WITHDRAWN: it had no
+ *       effect and gets no reply; the tag is free.
  * </ul>
- *
- * Confined to the connection's loop thread, except {@code op}'s listener, which only posts.
  */
 final class Request {
+  enum State { QUEUED, PENDING, MATCHED, DEFERRED, REPLIED, WITHDRAWN }
+
   final int tag;
   final Msg msg;
+  State state;
+  /** The fid a channel or special-file read, or a channel write, works on. */
   Fid fid;
+  /** A read's count, clamped to iounit. */
+  int count;
+  /** PENDING on a channel: the op. */
   Op<byte[]> op;
+  /** PENDING on a snapshot: the ticket. */
+  Snapshots.Ticket ticket;
+  /** A write's payload, charged to the connection's account while the write is not accepted. */
+  int held;
+  /** When it was parked (for the operator's view of who waits where). */
+  long parkedAt;
+  /** Replies that must go out before this one (DEFERRED while > 0 and a reply is ready). */
   int waitingFor;
-  Msg deferredReply;
+  /** DEFERRED: the reply, encoded. */
+  Frame deferred;
+  /** Requests waiting for this one's reply or withdrawal, in the order they started waiting. */
   List<Request> dependents;
-  boolean done;
 
-  Request(int tag, Msg msg, Fid fid) {
+  Request(int tag, Msg msg) {
     this.tag = tag;
     this.msg = msg;
-    this.fid = fid;
   }
 
-  void addDependent(Request r) {
+  /** Replied or withdrawn: its tag is free and nothing more happens to it. */
+  boolean done() {
+    return state == State.REPLIED || state == State.WITHDRAWN;
+  }
+
+  boolean isChannelWrite() {
+    return msg instanceof Msg.Twrite && fid != null;
+  }
+
+  /** d's reply must follow this request's reply (or withdrawal). */
+  void addDependent(Request d) {
     if (dependents == null) {
       dependents = new ArrayList<>(1);
     }
-    dependents.add(r);
-    r.waitingFor++;
+    dependents.add(d);
+    d.waitingFor++;
+  }
+
+  /** Cancels what a PENDING request waits on; true if the cancel won (it had no effect). */
+  boolean cancelPending() {
+    if (op != null) {
+      return op.cancel();
+    }
+    return ticket != null && ticket.cancel();
+  }
+
+  @Override
+  public String toString() {
+    return "tag " + tag + " " + state + " " + msg.getClass().getSimpleName();
   }
 }

@@ -18,6 +18,7 @@ public enum Errno {
   EISDIR(21, "Is a directory"),
   EINVAL(22, "Invalid argument"),
   EMFILE(24, "Too many open files"),
+  ENOSPC(28, "No space left on device"),
   EPIPE(32, "Broken pipe"),
   ENAMETOOLONG(36, "File name too long"),
   ENOSYS(38, "Function not implemented"),

@@ -1,0 +1,39 @@
+package dchan.server.fs;
+
+/**
+ * The server's own files at the root: {@code ctl} (write commands, read the configuration),
+ * {@code stats} and {@code limits} (read-only tables). They cannot be removed, renamed or
+ * created; reads from offset 0 take a snapshot of the generated text (semantics.md sections 7, 8).
+ */
+public final class SpecialFile extends Node {
+  /** Which file, with the name it has at the root. */
+  public enum Kind {
+    CTL("ctl", 0666),
+    STATS("stats", 0444),
+    LIMITS("limits", 0444);
+
+    public final String fileName;
+    final int perm;
+
+    Kind(String fileName, int perm) {
+      this.fileName = fileName;
+      this.perm = perm;
+    }
+  }
+
+  public final Kind kind;
+
+  SpecialFile(long qidPath, Kind kind, Dir root) {
+    super(qidPath, kind.fileName, root);
+    this.kind = kind;
+  }
+
+  public boolean writable() {
+    return kind == Kind.CTL;
+  }
+
+  @Override
+  public int perm() {
+    return kind.perm;
+  }
+}

@@ -1,0 +1,109 @@
+package dchan.server.net;
+
+import dchan.server.limits.Limit;
+import dchan.server.session.Services;
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.logging.Logger;
+
+/**
+ * Accepts connections on one listening socket (on the first loop) and hands them to the loops in
+ * turn. Beyond {@link Connections#max()} a new connection is closed at once (counted, logged at
+ * most once per 10 s). When accepting fails (out of file descriptors), accepting pauses and
+ * backs off, 10 ms doubling to 1 s, instead of spinning on the error.
+ */
+public final class Acceptor implements Loop.Handler {
+  private static final Logger LOG = Logger.getLogger(Acceptor.class.getName());
+  private static final long MIN_BACKOFF = 10_000_000L;
+  private static final long MAX_BACKOFF = 1_000_000_000L;
+
+  private final ServerSocketChannel listener;
+  private final Loop home;
+  private final Loop[] loops;
+  private final Services services;
+  private final Connections connections;
+  private SelectionKey key;
+  private int next;
+  private long backoff = MIN_BACKOFF;
+
+  public Acceptor(ServerSocketChannel listener, Loop[] loops, Services services, Connections connections) {
+    this.listener = listener;
+    this.home = loops[0];
+    this.loops = loops;
+    this.services = services;
+    this.connections = connections;
+  }
+
+  /** Starts accepting (call before the loops start, or on the first loop). */
+  public void register() throws IOException {
+    listener.configureBlocking(false);
+    key = listener.register(home.selector, SelectionKey.OP_ACCEPT, this);
+  }
+
+  @Override
+  public void ready(SelectionKey k) {
+    while (true) {
+      SocketChannel ch;
+      try {
+        ch = listener.accept();
+      } catch (IOException e) {
+        services.refusals().count(Limit.DESCRIPTORS, "accept failed: " + e.getMessage()
+            + "; pausing accepts for " + backoff / 1_000_000 + " ms");
+        pause();
+        return;
+      }
+      if (ch == null) {
+        backoff = MIN_BACKOFF;
+        return;
+      }
+      admit(ch);
+    }
+  }
+
+  private void admit(SocketChannel ch) {
+    String peer;
+    try {
+      peer = String.valueOf(ch.getRemoteAddress());
+    } catch (IOException e) {
+      peer = "?";
+    }
+    Loop loop = loops[next];
+    next = (next + 1) % loops.length;
+    Connection c = new Connection(loop, ch, services, connections, peer);
+    if (!connections.admit(c)) {
+      services.refusals().count(Limit.CONNECTIONS, peer + ": " + connections.max() + " connections already");
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      return;
+    }
+    loop.execute(() -> {
+      try {
+        c.register();
+      } catch (IOException e) {
+        c.closeNow(e.getMessage());
+      }
+    });
+  }
+
+  private void pause() {
+    key.interestOps(0);
+    home.schedule(backoff, () -> {
+      if (key.isValid()) {
+        key.interestOps(SelectionKey.OP_ACCEPT);
+      }
+    });
+    backoff = Math.min(MAX_BACKOFF, backoff * 2);
+  }
+
+  @Override
+  public void failed(Throwable t) {
+    if (listener.isOpen()) {
+      LOG.warning("accepting on " + listener + ": " + t);
+    }
+  }
+}
