@@ -59,9 +59,13 @@ class FlushRaceTest extends ServerFixture {
       readers.add(new Thread(() -> {
         try {
           while (writing.get() || seen.size() < writers * perWriter) {
-            c.send(7, new Msg.Tread(1, 0, 100));
-            LockSupport.parkNanos(ThreadLocalRandom.current().nextInt(300_000));
-            c.send(8, new Msg.Tflush(7));
+            if (ThreadLocalRandom.current().nextBoolean()) {
+              c.sendBatch(7, new Msg.Tread(1, 0, 100), 8, new Msg.Tflush(7)); // one server batch
+            } else {
+              c.send(7, new Msg.Tread(1, 0, 100));
+              LockSupport.parkNanos(ThreadLocalRandom.current().nextInt(300_000));
+              c.send(8, new Msg.Tflush(7));
+            }
             boolean flushed = false;
             while (!flushed) {
               P9Client.Reply rep = c.receive();

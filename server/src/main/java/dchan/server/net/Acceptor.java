@@ -38,8 +38,7 @@ public final class Acceptor implements Loop.Handler {
 
   /** Starts accepting (call before the loops start, or on the first loop). */
   public void register() throws IOException {
-    listener.configureBlocking(false);
-    key = listener.register(home.selector, SelectionKey.OP_ACCEPT, this);
+    key = home.register(listener, SelectionKey.OP_ACCEPT, this);
   }
 
   @Override

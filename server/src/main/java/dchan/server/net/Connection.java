@@ -11,6 +11,7 @@ import dchan.server.wire.Codec;
 import dchan.server.wire.Dialect;
 import dchan.server.wire.Errno;
 import dchan.server.wire.P9Error;
+import dchan.server.wire.Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -65,9 +66,8 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
 
   /** Registers with the loop (on the loop's thread). */
   void register() throws IOException {
-    ch.configureBlocking(false);
     ch.socket().setTcpNoDelay(true);
-    key = ch.register(loop.selector, SelectionKey.OP_READ, this);
+    key = loop.register(ch, SelectionKey.OP_READ, this);
     LOG.fine("connection from " + peer);
   }
 
@@ -142,7 +142,8 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
         return;
       }
     }
-    framer.drain(session.maxFrame(), sink, () -> !closed && !readPaused);
+    // Before Tversion a frame is at most 8 KiB; a larger one is not 9P as we know it: close.
+    framer.drain(session.maxFrame(), session.dialect() == null, sink, () -> !closed && !readPaused);
   }
 
   private final Framer.Sink sink = new Framer.Sink() {
@@ -153,9 +154,7 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
 
     @Override
     public void skipped(int tag, long size, Errno refused) {
-      if (session.dialect() == null) {
-        refuse(Limit.FRAME_SIZE, "frame of " + size + " bytes before Tversion");
-      } else if (refused != null) {
+      if (refused != null) {
         session.sendError(tag, new P9Error(refused,
             refused == Errno.ENOSPC ? Limit.MEMORY : Limit.CONNECTION_MEMORY));
       } else {
@@ -165,7 +164,11 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
 
     @Override
     public void broken(long size) {
-      close("bad frame size " + size);
+      if (size >= Wire.HEADER) {
+        refuse(Limit.FRAME_SIZE, "frame of " + size + " bytes before Tversion");
+      } else {
+        close("bad frame size " + size);
+      }
     }
   };
 

@@ -31,7 +31,7 @@ final class Framer {
     /** A frame that will be skipped: larger than maxFrame (errno null) or refused (errno). */
     void skipped(int tag, long size, Errno refused);
 
-    /** A size below 7: the framing is broken. */
+    /** A size below 7, or above maxFrame when oversize frames close the connection. */
     void broken(long size);
   }
 
@@ -59,9 +59,10 @@ final class Framer {
 
   /**
    * Hands every whole frame in the buffer to sink, in order, while {@code more} says to go on;
-   * then keeps the partial rest for the next read.
+   * then keeps the partial rest for the next read. A frame over maxFrame is skipped and reported,
+   * or, if {@code closeOversize}, reported as broken as soon as its size is known.
    */
-  void drain(int maxFrame, Sink sink, java.util.function.BooleanSupplier more) {
+  void drain(int maxFrame, boolean closeOversize, Sink sink, java.util.function.BooleanSupplier more) {
     in.flip();
     int frames = 0;
     while (more.getAsBoolean()) {
@@ -78,7 +79,7 @@ final class Framer {
         break;
       }
       long size = Integer.toUnsignedLong(in.getInt(in.position()));
-      if (size < Wire.HEADER) {
+      if (size < Wire.HEADER || (size > maxFrame && closeOversize)) {
         sink.broken(size);
         return;
       }

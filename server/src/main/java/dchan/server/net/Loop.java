@@ -66,6 +66,13 @@ public final class Loop implements Runnable {
     return Thread.currentThread() == thread;
   }
 
+  /** Registers ch with this loop's selector (on the loop's thread, or before it starts). */
+  public SelectionKey register(java.nio.channels.SelectableChannel ch, int ops, Handler h)
+      throws IOException {
+    ch.configureBlocking(false);
+    return ch.register(selector, ops, h);
+  }
+
   /** Runs task on this loop's thread, in this or the next pass. */
   public void execute(Runnable task) {
     tasks.add(task);

@@ -88,7 +88,7 @@ final class ChannelIo {
       try {
         s.respond(r, written(r, op));
       } catch (P9Error e) {
-        s.respond(r, s.error(e));
+        s.fail(r, e);
       }
     } else {
       deliver(r, r.fid, c, op);

@@ -77,11 +77,20 @@ public final class Pass {
 
   /** Runs the deferred tasks (and those they defer) until none is left. Depth must be 0. */
   void settle() {
-    assert depth == 0;
-    Session s;
-    while ((s = deferredOn.poll()) != null) {
-      s.runOrHandOff(deferred.poll());
+    while (runDeferred()) {
+      // each may defer more
     }
+  }
+
+  /** Runs the oldest deferred task, if any; false if there was none. Depth must be 0. */
+  boolean runDeferred() {
+    assert depth == 0;
+    Session s = deferredOn.poll();
+    if (s == null) {
+      return false;
+    }
+    s.runOrHandOff(deferred.poll());
+    return true;
   }
 
   /** f has replies to write at the end of this pass. */

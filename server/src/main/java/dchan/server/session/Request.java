@@ -2,6 +2,7 @@ package dchan.server.session;
 
 import dchan.core.Op;
 import dchan.server.fs.Snapshots;
+import dchan.server.wire.Dialect;
 import dchan.server.wire.Msg;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,8 @@ final class Request {
 
   final int tag;
   final Msg msg;
+  /** The dialect in force when it arrived: its reply is encoded in it, even after a Tversion. */
+  final Dialect dialect;
   State state;
   /** The fid a channel or special-file read, or a channel write, works on. */
   Fid fid;
@@ -58,9 +61,10 @@ final class Request {
   /** Requests waiting for this one's reply or withdrawal, in the order they started waiting. */
   List<Request> dependents;
 
-  Request(int tag, Msg msg) {
+  Request(int tag, Msg msg, Dialect dialect) {
     this.tag = tag;
     this.msg = msg;
+    this.dialect = dialect;
   }
 
   /** Replied or withdrawn: its tag is free and nothing more happens to it. */

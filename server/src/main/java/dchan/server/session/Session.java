@@ -176,9 +176,15 @@ public final class Session implements Listener<byte[]> {
     }
   }
 
-  /** Runs task under the lock, now or once this thread leaves the session it is in. */
+  /**
+   * Runs task under the lock, now or once this thread leaves the session it is in; then serves
+   * the reads the task let start.
+   */
   void post(Runnable task) {
-    Pass.current().run(this, task);
+    Pass.current().run(this, () -> {
+      task.run();
+      settleReads();
+    });
   }
 
   /** Handles one decoded frame. Call inside {@link #locked}. */
@@ -220,7 +226,7 @@ public final class Session implements Listener<byte[]> {
       sendError(d.tag(), new P9Error(Errno.EAGAIN, Limit.OUTSTANDING)); // never refuse a way out
       return;
     }
-    Request r = new Request(d.tag(), d.msg());
+    Request r = new Request(d.tag(), d.msg(), dialect);
     outstanding.put(r.tag, r);
     try {
       Msg reply = Handlers.handle(this, r);
@@ -228,7 +234,7 @@ public final class Session implements Listener<byte[]> {
         respond(r, reply);
       }
     } catch (P9Error e) {
-      respond(r, error(e));
+      fail(r, e);
     }
     settleReads();
   }
@@ -240,7 +246,7 @@ public final class Session implements Listener<byte[]> {
     if (LOG.isLoggable(Level.FINE)) {
       LOG.fine(peer + " -> tag " + r.tag + " " + reply);
     }
-    emit(r, new Frame(Codec.encode(r.tag, reply, wireDialect()), null, 0));
+    emit(r, new Frame(Codec.encode(r.tag, reply, r.dialect != null ? r.dialect : wireDialect()), null, 0));
   }
 
   /**
@@ -358,11 +364,22 @@ public final class Session implements Listener<byte[]> {
     return dialect != null ? dialect : asked;
   }
 
+  /** Answers r with the error, in r's dialect. */
+  void fail(Request r, P9Error e) {
+    respond(r, error(e, r.dialect != null ? r.dialect : wireDialect()));
+  }
+
+  /** The error reply for a request of this session epoch (see {@link #error(P9Error, Dialect)}). */
   Msg error(P9Error e) {
+    return error(e, wireDialect());
+  }
+
+  /** The error reply in dialect d: Rlerror on 9P2000.L, Rerror (with errno on .u) otherwise. */
+  Msg error(P9Error e, Dialect d) {
     if (e.limit != null) {
       services.refusals().count(e.limit, peer);
     }
-    if (wireDialect() == Dialect.P9_2000_L) {
+    if (d == Dialect.P9_2000_L) {
       return new Msg.Rlerror(e.errno.code);
     }
     return new Msg.Rerror(e.getMessage(), e.errno.code);
@@ -422,10 +439,7 @@ public final class Session implements Listener<byte[]> {
   @Override
   public void completed(Op<byte[]> op) {
     Request r = (Request) op.attachment;
-    post(() -> {
-      channels.complete(r, op);
-      settleReads();
-    });
+    post(() -> channels.complete(r, op));
   }
 
   boolean isClosed() {
@@ -470,7 +484,7 @@ public final class Session implements Listener<byte[]> {
     fids.remove(fidId);
     f.clunked = true;
     for (Request p : f.requests()) {
-      if (!withdraw(p, error(new P9Error(Errno.EINTR))) && !p.done()) {
+      if (!withdraw(p, error(new P9Error(Errno.EINTR), p.dialect)) && !p.done()) {
         p.addDependent(r);
       }
     }
@@ -521,7 +535,7 @@ public final class Session implements Listener<byte[]> {
    * effect is withdrawn with no reply; the others are answered first, then the Rversion.
    */
   private void version(int tag, Msg.Tversion v) {
-    Request vr = new Request(tag, v);
+    Request vr = new Request(tag, v, null); // answered in the dialect it negotiates
     for (Request r : new ArrayList<>(outstanding.values())) {
       if (!withdraw(r, null) && !r.done()) {
         r.addDependent(vr);

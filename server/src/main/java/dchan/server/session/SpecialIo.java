@@ -49,13 +49,12 @@ final class SpecialIo {
     Fid f = r.fid;
     unpin(f);
     if (text == null) {
-      s.respond(r, s.error(new P9Error(Errno.EIO)));
+      s.fail(r, new P9Error(Errno.EIO));
       return;
     }
     Errno refused = s.services.budget().tryCharge(s.account(), text.length);
     if (refused != null) {
-      s.respond(r, s.error(new P9Error(refused,
-          refused == Errno.ENOSPC ? Limit.MEMORY : Limit.CONNECTION_MEMORY)));
+      s.fail(r, new P9Error(refused, refused == Errno.ENOSPC ? Limit.MEMORY : Limit.CONNECTION_MEMORY));
       return;
     }
     f.snapshot = text;

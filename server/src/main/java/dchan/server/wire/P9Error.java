@@ -37,7 +37,18 @@ public final class P9Error extends Exception {
     this.limit = limit;
   }
 
-  private static String cut(String s) {
+  /**
+   * The detail as it may go on the wire: control characters (a NUL would make the reply
+   * malformed, since 9P strings cannot hold one; a newline could forge log lines) become '?', and
+   * the rest is cut to at most {@link #MAX_DETAIL} bytes.
+   */
+  private static String cut(String detail) {
+    StringBuilder clean = new StringBuilder(detail.length());
+    for (int i = 0; i < detail.length(); i++) {
+      char c = detail.charAt(i);
+      clean.append(c < 0x20 || c == 0x7F ? '?' : c);
+    }
+    String s = clean.toString();
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     if (b.length <= MAX_DETAIL) {
       return s;
