@@ -16,8 +16,13 @@
 (* Rflush is deferred until after its reply.                                *)
 (*                                                                         *)
 (* Names are shared with the Java core (dchan.core.Channel): buf, sendq,   *)
-(* recvq, cap, closed are its fields; StartSend, StartReceive, Withdraw,   *)
-(* Close, Remove, SetCapacity are its methods; see core package-info.     *)
+(* recvq, cap, closed are its fields; StartSend, StartReceive, Close,      *)
+(* Remove, SetCapacity are its methods; Flush of a pending request is its  *)
+(* withdraw (Op.cancel returning true); see core package-info.  The reply  *)
+(* path here is the session's, specified in full by Session.tla; note that *)
+(* deferred[x] below counts the Rflushes waiting for x's reply, where the   *)
+(* code (and Session.tla's waits) records, on each waiting reply, what it  *)
+(* waits for.                                                               *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets
 
