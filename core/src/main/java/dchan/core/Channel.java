@@ -36,17 +36,23 @@ public class Channel<T> {
    * closed are its variables; startSend, startReceive, withdraw (Flush of a pending request),
    * close, remove, setCapacity are its actions.
    *
-   * Invariants (spec names), checked by assertInvariants() under -ea:
+   * Invariants (spec names), checked under -ea by assertInvariants() after every mutation:
    *   QueueInvariant: sendq and recvq are never both non-empty; recvq non-empty => buf empty;
    *     sendq non-empty => buf.size() >= cap; closed => both queues empty.
-   *   PendingMeansQueued: an op is in sendq or recvq iff its status is PENDING.
+   *   PendingMeansQueued: an op in sendq or recvq is PENDING (and, conversely, a PENDING op is
+   *     queued: every path that takes an op out of a queue gives it a final status).
+   *   Order / NoLoss / NoDuplication: under -ea each accepted message gets its acceptance number
+   *     (bufSeq, a ghost beside buf); buf holds exactly the messages numbered received + dropped
+   *     to sent - 1, in that order, so messages leave in acceptance order, once each.
+   * and, where a message enters buf (an action property, checked by enter()):
    *   CapacityRespected: a message enters buf only while buf.size() < cap (after a shrink buf may
    *     hold more than cap; it then only drains).
-   *   Order / NoLoss / NoDuplication: buf is FIFO; an accepted message leaves buf exactly once,
-   *     to one receiver or to dropped (remove).
    */
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<T> buf = new ArrayDeque<>();
+  /** Ghost for Order, kept only under -ea: the acceptance number of each message in buf. */
+  private final ArrayDeque<Long> bufSeq = ASSERTS ? new ArrayDeque<>() : null;
+  private static final boolean ASSERTS = Channel.class.desiredAssertionStatus();
   private final WaitQueue<T> sendq = new WaitQueue<>();
   private final WaitQueue<T> recvq = new WaitQueue<>();
   private int cap;
@@ -120,14 +126,28 @@ public class Channel<T> {
     return !recvq.isEmpty() || buf.size() < cap;
   }
 
+  /**
+   * A message is accepted into buf: checks CapacityRespected and numbers it for Order. Call with
+   * the lock held.
+   */
+  private void enter(T message) {
+    assert lock.isHeldByCurrentThread();
+    assert buf.size() < cap : "CapacityRespected: a message entered a full buffer";
+    buf.addLast(message);
+    if (ASSERTS) {
+      bufSeq.addLast(sent);
+    }
+    sent++;
+  }
+
   /** StartSend's completing cases: hand to the oldest receiver, else buffer. Returns the woken op. */
   private Op<T> accept(T message) {
     assert lock.isHeldByCurrentThread() && !closed && canAccept();
-    sent++;
     if (recvq.isEmpty()) {
-      buf.addLast(message);
+      enter(message);
       return null;
     }
+    sent++;
     Op<T> r = recvq.poll();
     r.message = message;
     r.status = Op.Status.RECEIVED;
@@ -202,11 +222,13 @@ public class Channel<T> {
     T m;
     if (!buf.isEmpty()) {
       m = buf.pollFirst();
+      if (ASSERTS) {
+        check(bufSeq.pollFirst() == received - 1 + dropped, "Order: the oldest message leaves first");
+      }
       if (!sendq.isEmpty() && buf.size() < cap) {
         woken = sendq.poll();
-        buf.addLast(woken.message);
+        enter(woken.message);
         woken.status = Op.Status.SENT;
-        sent++;
       }
     } else {
       woken = sendq.poll();
@@ -279,6 +301,9 @@ public class Channel<T> {
       gone = new ArrayList<>(buf);
       dropped += gone.size();
       buf.clear();
+      if (ASSERTS) {
+        bufSeq.clear();
+      }
       assert assertInvariants();
     } finally {
       lock.unlock();
@@ -313,9 +338,8 @@ public class Channel<T> {
       cap = capacity;
       while (!sendq.isEmpty() && buf.size() < cap) {
         Op<T> s = sendq.poll();
-        buf.addLast(s.message);
+        enter(s.message);
         s.status = Op.Status.SENT;
-        sent++;
         woken.add(s);
       }
       assert assertInvariants();
@@ -374,6 +398,13 @@ public class Channel<T> {
       sendq.forEach(o -> check(o.status == Op.Status.PENDING && o.isSend, "PendingMeansQueued"));
       recvq.forEach(o -> check(o.status == Op.Status.PENDING && !o.isSend, "PendingMeansQueued"));
       check(received <= sent && sent - received - dropped == buf.size(), "Order: counters");
+      if (ASSERTS) {
+        long expect = received + dropped;
+        for (long seq : bufSeq) {
+          check(seq == expect++, "Order: buf holds the messages in acceptance order");
+        }
+        check(bufSeq.size() == buf.size(), "Order: one number per message");
+      }
       return true;
     } finally {
       lock.unlock();
