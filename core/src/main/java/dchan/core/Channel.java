@@ -63,11 +63,37 @@ public class Channel<T> {
   private long received;
   private long dropped;
 
+  /** Observes a channel's actions, for trace validation; see {@link #Channel(int, Tracer)}. */
+  public interface Tracer {
+    /**
+     * One action, named as in spec/tla/Channel.tla ("StartSend", "StartReceive", "Flush",
+     * "Close", "Remove", "SetCapacity"), with the op it acts on (or null), its outcome
+     * ("committed", "pending", "closed", "eof", "withdrawn", "kept") and a value (the message
+     * sent or received, the new capacity). Called under the channel's lock, so the order of the
+     * calls is the order in which the actions took effect; it must not call back into channels.
+     */
+    void action(String name, Op<?> op, String outcome, Object value);
+  }
+
+  private final Tracer tracer;
+
   public Channel(int capacity) {
+    this(capacity, null);
+  }
+
+  /** A channel whose every action is reported to tracer (trace validation; null: none). */
+  public Channel(int capacity, Tracer tracer) {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity < 0: " + capacity);
     }
     this.cap = capacity;
+    this.tracer = tracer;
+  }
+
+  private void trace(String name, Op<?> op, String outcome, Object value) {
+    if (tracer != null) {
+      tracer.action(name, op, outcome, value);
+    }
   }
 
   /** Starts a send of {@code message}; see the class comment. */
@@ -89,6 +115,8 @@ public class Channel<T> {
         op.queuedAtRendezvous = cap == 0;
         sendq.append(op);
       }
+      trace("StartSend", op, op.status == Op.Status.SENT ? "committed"
+          : op.status == Op.Status.CLOSED ? "closed" : "pending", message);
       assert assertInvariants();
     } finally {
       lock.unlock();
@@ -171,6 +199,8 @@ public class Channel<T> {
         op.queuedAtRendezvous = cap == 0;
         recvq.append(op);
       }
+      trace("StartReceive", op, op.status == Op.Status.RECEIVED ? "committed"
+          : op.status == Op.Status.CLOSED ? "eof" : "pending", op.message);
       assert assertInvariants();
     } finally {
       lock.unlock();
@@ -243,17 +273,20 @@ public class Channel<T> {
   }
 
   /**
-   * Spec action Flush on a pending request: unlinks op and marks it CANCELLED, atomically with
-   * respect to matching. Package-private and overridable only so that stress tests can seed a
-   * broken variant.
+   * Spec action Flush: withdraws op if it is still pending (unlinks it and marks it CANCELLED),
+   * atomically with respect to matching; otherwise leaves it as it is.
    */
-  boolean withdraw(Op<T> op) {
+  final boolean withdraw(Op<T> op) {
     lock.lock();
     try {
-      if (op.status != Op.Status.PENDING) {
+      boolean won = mayWithdraw(op);
+      trace("Flush", op, won ? "withdrawn" : "kept", null);
+      if (!won) {
         return false;
       }
-      (op.isSend ? sendq : recvq).unlink(op);
+      if (op.status == Op.Status.PENDING) {
+        (op.isSend ? sendq : recvq).unlink(op);
+      }
       op.status = Op.Status.CANCELLED;
       if (!op.isSend) {
         op.message = null;
@@ -263,6 +296,14 @@ public class Channel<T> {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether a Flush withdraws op: only while it is pending. Package-private and overridable only
+   * so that stress tests can seed a broken variant. Called with the lock held.
+   */
+  boolean mayWithdraw(Op<T> op) {
+    return op.status == Op.Status.PENDING;
   }
 
   final Op.Status statusUnderLock(Op<T> op) {
@@ -279,6 +320,9 @@ public class Channel<T> {
     List<Op<T>> woken;
     lock.lock();
     try {
+      if (!closed) {
+        trace("Close", null, null, null);
+      }
       woken = closeQueues();
       assert assertInvariants();
     } finally {
@@ -297,6 +341,9 @@ public class Channel<T> {
     List<T> gone;
     lock.lock();
     try {
+      if (!closed || !buf.isEmpty()) {
+        trace("Remove", null, null, null);
+      }
       woken = closeQueues();
       gone = new ArrayList<>(buf);
       dropped += gone.size();
@@ -335,6 +382,9 @@ public class Channel<T> {
     List<Op<T>> woken = new ArrayList<>();
     lock.lock();
     try {
+      if (cap != capacity) {
+        trace("SetCapacity", null, null, capacity);
+      }
       cap = capacity;
       while (!sendq.isEmpty() && buf.size() < cap) {
         Op<T> s = sendq.poll();

@@ -10,12 +10,12 @@ public final class BrokenCancelChannel<T> extends Channel<T> {
     super(capacity);
   }
 
+  public BrokenCancelChannel(int capacity, Tracer tracer) {
+    super(capacity, tracer);
+  }
+
   @Override
-  boolean withdraw(Op<T> op) {
-    if (op.status == Op.Status.PENDING) {
-      return super.withdraw(op);
-    }
-    op.status = Op.Status.CANCELLED; // BUG: the match already happened
-    return true;
+  boolean mayWithdraw(Op<T> op) {
+    return op.status != Op.Status.CANCELLED; // BUG: also when the match already happened
   }
 }
