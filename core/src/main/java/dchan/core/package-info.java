@@ -20,6 +20,8 @@
  *   <tr><td>request state pending / committed / cancelled</td><td>{@link dchan.core.Op.Status}
  *       PENDING / SENT, RECEIVED, CLOSED / CANCELLED</td></tr>
  *   <tr><td>Reply</td><td>the server's respond path (dchan.server), outside this package</td></tr>
+ *   <tr><td>an action in a trace (ChannelTrace.tla)</td><td>{@link dchan.core.Channel.Tracer}
+ *       reports each action, spelled as in the spec, under the channel's lock</td></tr>
  * </table>
  */
 package dchan.core;
