@@ -111,7 +111,7 @@ public class Channel<T> {
         woken = accept(message);
         op.status = Op.Status.SENT;
       } else {
-        op.queued = true;
+        op.queuedAtStart = true;
         op.queuedAtRendezvous = cap == 0;
         sendq.append(op);
       }
@@ -195,7 +195,7 @@ public class Channel<T> {
       } else if (closed) {
         op.status = Op.Status.CLOSED;
       } else {
-        op.queued = true;
+        op.queuedAtStart = true;
         op.queuedAtRendezvous = cap == 0;
         recvq.append(op);
       }

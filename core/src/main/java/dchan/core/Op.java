@@ -34,8 +34,11 @@ public final class Op<T> {
   public final Object attachment;
 
   volatile Status status = Status.PENDING;
-  /** Set (before start returns) iff the op was queued, i.e. its listener will or may be called. */
-  boolean queued;
+  /**
+   * Set (before start returns) iff the op was queued when it started, i.e. its listener will or
+   * may be called. It stays set after the op completes: it records how the op began.
+   */
+  boolean queuedAtStart;
   /** Queued on a rendezvous channel: a partner usually arrives within microseconds. */
   boolean queuedAtRendezvous;
   T message;
@@ -71,7 +74,7 @@ public final class Op<T> {
    * show the completion that the listener is about to report.
    */
   public boolean completedAtStart() {
-    return !queued;
+    return !queuedAtStart;
   }
 
   /** The message received (RECEIVED), or the message to send; null after a cancelled receive. */

@@ -72,7 +72,7 @@ final class ChannelIo {
     if (r.done()) {
       return; // abandoned by a close that ran first
     }
-    r.state = Request.State.MATCHED;
+    r.state = Request.State.MATCHED; // PENDING -> MATCHED (spec: Match, AcceptWrite), replied below
     ChannelFile c = (ChannelFile) r.fid.node;
     if (s.isClosed()) {
       if (r.isChannelWrite()) {

@@ -271,7 +271,7 @@ public final class Session implements Listener<byte[]> {
     }
     r.deferred = f;
     if (r.waitingFor > 0) {
-      r.state = Request.State.DEFERRED;
+      r.state = Request.State.DEFERRED; // -> DEFERRED: the reply waits (spec: Flush, Clunk, Version)
       return;
     }
     ready.add(r);
@@ -284,7 +284,7 @@ public final class Session implements Listener<byte[]> {
     while ((x = ready.poll()) != null) {
       Frame f = x.deferred;
       x.deferred = null;
-      retire(x, Request.State.REPLIED);
+      retire(x, Request.State.REPLIED); // -> REPLIED (spec: the reply appended to wire; Release)
       if (!closed) {
         transport.send(f.head(), f.body(), f.held());
       } else if (f.held() > 0) {
@@ -338,7 +338,7 @@ public final class Session implements Listener<byte[]> {
         break;
       case PENDING:
         if (!r.cancelPending()) {
-          r.state = Request.State.MATCHED;
+          r.state = Request.State.MATCHED; // PENDING -> MATCHED: the cancel lost (spec: Match came first)
           return false;
         }
         if (r.held > 0) { // a parked write's message is dropped: it was never accepted
@@ -353,7 +353,7 @@ public final class Session implements Listener<byte[]> {
     if (answer != null) {
       respond(r, answer);
     } else {
-      retire(r, Request.State.WITHDRAWN);
+      retire(r, Request.State.WITHDRAWN); // QUEUED/PENDING -> WITHDRAWN (spec: WithdrawState)
       releaseDependents(r);
       drainReady();
     }
@@ -402,7 +402,7 @@ public final class Session implements Listener<byte[]> {
   Msg queueRead(Request r, Fid f, int count) {
     r.fid = f;
     r.count = count;
-    r.state = Request.State.QUEUED;
+    r.state = Request.State.QUEUED; // -> QUEUED (spec: ArriveRead)
     f.reads.add(r);
     if (f.reads.size() == 1) {
       serveReads(f);
@@ -431,7 +431,7 @@ public final class Session implements Listener<byte[]> {
   /** r waits on op (or a ticket set by the caller). */
   void park(Request r, Op<byte[]> op) {
     r.op = op;
-    r.state = Request.State.PENDING;
+    r.state = Request.State.PENDING; // QUEUED -> PENDING, or -> PENDING for a write (spec: Serve, ArriveWrite)
     r.parkedAt = System.nanoTime();
   }
 
@@ -449,7 +449,7 @@ public final class Session implements Listener<byte[]> {
   /** A request whose outcome was decided after the connection closed: done, with no reply. */
   void abandon(Request r) {
     r.deferred = null;
-    retire(r, Request.State.REPLIED);
+    retire(r, Request.State.REPLIED); // MATCHED/DEFERRED -> done, nothing sent (spec: abandoned)
   }
 
   // ---- fids ----

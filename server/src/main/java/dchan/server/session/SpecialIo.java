@@ -31,7 +31,7 @@ final class SpecialIo {
     SpecialFile file = (SpecialFile) f.node;
     r.ticket = s.services.snapshots().request(file.kind, text -> s.post(() -> ready(r, text)));
     r.op = null;
-    r.state = Request.State.PENDING;
+    r.state = Request.State.PENDING; // QUEUED -> PENDING: waits for a snapshot
     r.parkedAt = System.nanoTime();
     return false;
   }
@@ -41,7 +41,7 @@ final class SpecialIo {
     if (r.state != Request.State.PENDING) {
       return; // withdrawn or abandoned meanwhile
     }
-    r.state = Request.State.MATCHED;
+    r.state = Request.State.MATCHED; // PENDING -> MATCHED: the snapshot came, replied below
     if (s.isClosed()) {
       s.abandon(r);
       return;
