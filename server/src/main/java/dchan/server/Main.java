@@ -1,7 +1,12 @@
 package dchan.server;
 
+import dchan.server.net.Cidr;
 import dchan.server.session.Config;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.logging.ConsoleHandler;
@@ -23,8 +28,35 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 serves other machines).")
   String listen;
 
-  @Option(names = "--port", defaultValue = "6666", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  @Option(names = "--port", defaultValue = "6666", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one; -1: no plain TCP).")
   int port;
+
+  @Option(names = "--allow", description = "Address blocks TCP and TLS clients may come from, comma-separated CIDRs (IPv4, IPv6). Default: loopback only (TLS with --tls-client-ca: any address with a valid certificate).")
+  String allow;
+
+  @Option(names = "--tls-port", defaultValue = "-1", description = "TLS port on the --listen address (default: none; 0 picks a free one).")
+  int tlsPort;
+
+  @Option(names = "--tls-cert", description = "PEM certificate chain of the TLS listener.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1, unencrypted).")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", description = "PEM CA certificates: TLS clients must present a certificate that chains to one.")
+  Path tlsClientCa;
+
+  @Option(names = "--unix", description = "Also listen on a Unix domain socket at this path (removed at exit).")
+  Path unix;
+
+  @Option(names = "--unix-mode", defaultValue = "0660", description = "File mode of the --unix socket, octal (default: ${DEFAULT-VALUE}).")
+  String unixMode;
+
+  @Option(names = "--allow-uid", split = ",", description = "Users (names or numeric uids) the Unix socket admits, by peer credentials.")
+  List<String> allowUid = new ArrayList<>();
+
+  @Option(names = "--allow-gid", split = ",", description = "Groups (names or numeric gids) the Unix socket admits, by peer credentials.")
+  List<String> allowGid = new ArrayList<>();
 
   @Option(names = "--msize", defaultValue = "1048576", description = "Largest msize offered to clients, 4096 to 16777216 (default: ${DEFAULT-VALUE}).")
   int msize;
@@ -74,10 +106,28 @@ public final class Main implements Callable<Integer> {
       System.err.println("dchan: " + e.getMessage());
       return 2;
     }
+    Endpoints endpoints;
+    try {
+      endpoints = endpoints();
+    } catch (IllegalArgumentException e) {
+      System.err.println("dchan: " + e.getMessage());
+      return 2;
+    }
+    List<String> problems = endpoints.problems();
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> System.err.println("dchan: " + p));
+      return 2;
+    }
     configureLogging(logLevel);
     Fatal.install();
-    Server server = new Server(new InetSocketAddress(listen, port), config, threads).start();
-    System.out.println("dchan listening on " + server.address());
+    Server server;
+    try {
+      server = new Server(endpoints, config, threads).start();
+    } catch (IllegalArgumentException e) {
+      System.err.println("dchan: " + e.getMessage());
+      return 2;
+    }
+    server.listening().forEach(System.out::println);
     System.out.flush();
     // SIGTERM / SIGINT: the JVM runs this hook and halts. The main thread never returns (a
     // System.exit during shutdown would block), and JUL may already be reset, hence stderr.
@@ -92,6 +142,26 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
+  /** Where to listen and whom to admit; IllegalArgumentException names the bad flag. */
+  Endpoints endpoints() {
+    require(port >= -1 && port <= 65535, "--port must be -1 to 65535");
+    require(tlsPort >= -1 && tlsPort <= 65535, "--tls-port must be -1 to 65535");
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(listen);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--listen: unknown address " + listen);
+    }
+    int mode;
+    try {
+      mode = Integer.parseInt(unixMode, 8);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--unix-mode must be octal, such as 0660");
+    }
+    return new Endpoints(address, port, tlsPort, tlsCert, tlsKey, tlsClientCa,
+        allow == null ? null : Cidr.parseList(allow), unix, mode, allowUid, allowGid);
+  }
+
   /** The flags as a Config; IllegalArgumentException names the bad one. */
   Config config() {
     Config.Eom mode;
@@ -101,7 +171,6 @@ public final class Main implements Callable<Integer> {
       throw new IllegalArgumentException("--eom must be auto, on or off");
     }
     require(msize >= Config.MIN_MSIZE && msize <= Config.MAX_MSIZE, "--msize must be 4096 to " + Config.MAX_MSIZE);
-    require(port >= 0 && port <= 65535, "--port must be 0 to 65535");
     require(maxFids >= 1, "--max-fids must be at least 1");
     require(maxOutstanding >= 1, "--max-outstanding must be at least 1");
     require(maxConnections >= 0, "--max-connections must be at least 1");

@@ -12,21 +12,40 @@ import dchan.server.limits.Refusals;
 import dchan.server.net.Acceptor;
 import dchan.server.net.Connection;
 import dchan.server.net.Connections;
+import dchan.server.net.Listener;
 import dchan.server.net.Loop;
+import dchan.server.net.TlsContext;
 import dchan.server.session.Config;
 import dchan.server.session.Services;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The dchan 9P server: one listening socket, {@code threads} selector loops (connections are
- * spread round-robin), one tree of channels shared by all connections, the snapshot thread, and
- * the limits that protect them (memory budget, connections, files; see {@link Config}).
+ * The dchan 9P server: its listeners (plain TCP, TLS, a Unix socket; see {@link Endpoints}),
+ * {@code threads} selector loops (connections are spread round-robin), one tree of channels
+ * shared by all connections, the snapshot thread, and the limits that protect them (memory
+ * budget, connections, files; see {@link Config}).
  */
 public final class Server implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Server.class.getName());
@@ -40,9 +59,26 @@ public final class Server implements AutoCloseable {
   private final Connections connections;
   private final Snapshots snapshots;
   private final Loop[] loops;
-  private final ServerSocketChannel listener;
+  private final List<Listener> listeners = new ArrayList<>();
+  private final Endpoints endpoints;
 
+  /** Plain TCP on address, admitting loopback clients (tests, benchmarks). */
   public Server(InetSocketAddress address, Config requested, int threads) throws IOException {
+    this(Endpoints.tcp(address), requested, threads);
+  }
+
+  /**
+   * A server on every endpoint given.
+   *
+   * @throws IllegalArgumentException if the endpoints have problems ({@link Endpoints#problems})
+   *     or the TLS files cannot be read
+   */
+  public Server(Endpoints endpoints, Config requested, int threads) throws IOException {
+    List<String> problems = endpoints.problems();
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    this.endpoints = endpoints;
     loops = new Loop[Math.max(1, threads)];
     this.config = effective(requested, loops.length);
     tree = new Tree(config.maxFiles(), config.maxDepth());
@@ -61,9 +97,101 @@ public final class Server implements AutoCloseable {
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new Loop("dchan-loop-" + i);
     }
-    listener = ServerSocketChannel.open();
-    listener.bind(address, 1024);
-    new Acceptor(listener, loops, services, connections).register();
+    try {
+      open(endpoints);
+      for (Listener l : listeners) {
+        new Acceptor(l, loops, services, connections).register();
+      }
+    } catch (IOException | RuntimeException e) {
+      closeListeners();
+      throw e;
+    }
+  }
+
+  private void open(Endpoints e) throws IOException {
+    if (e.port() >= 0) {
+      listeners.add(Listener.tcp(bind(new InetSocketAddress(e.listen(), e.port())), e.tcpAllow()));
+    }
+    if (e.tlsPort() >= 0) {
+      TlsContext tls;
+      try {
+        tls = new TlsContext(e.tlsCert(), e.tlsKey(), e.tlsClientCa());
+      } catch (IOException | GeneralSecurityException x) {
+        throw new IllegalArgumentException("TLS: " + x.getMessage(), x);
+      }
+      listeners.add(Listener.tls(bind(new InetSocketAddress(e.listen(), e.tlsPort())), e.tlsAllow(), tls));
+    }
+    if (e.unix() != null) {
+      listeners.add(Listener.unix(bindUnix(e.unix(), e.unixMode()), users(e.allowUids()), groups(e.allowGids())));
+    }
+  }
+
+  private static ServerSocketChannel bind(InetSocketAddress a) throws IOException {
+    ServerSocketChannel ch = ServerSocketChannel.open();
+    ch.bind(a, 1024);
+    return ch;
+  }
+
+  /**
+   * Binds the Unix socket at path with the given mode. A socket file nobody listens on (left by a
+   * server that died) is replaced; one a live server listens on, or any other file, is not.
+   */
+  private static ServerSocketChannel bindUnix(Path path, int mode) throws IOException {
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+        throw new IllegalArgumentException("--unix " + path + " exists and is not a socket");
+      }
+      try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        throw new IllegalArgumentException("--unix " + path + ": another server listens on it");
+      } catch (IOException stale) {
+        Files.delete(path); // nobody listens: left by a server that died
+      }
+    }
+    ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    ch.bind(UnixDomainSocketAddress.of(path), 1024);
+    Files.setPosixFilePermissions(path, permissions(mode));
+    return ch;
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < 9; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        p.add(order[bit]);
+      }
+    }
+    return p;
+  }
+
+  private static Set<UserPrincipal> users(List<String> names) throws IOException {
+    UserPrincipalLookupService lookup = FileSystems.getDefault().getUserPrincipalLookupService();
+    Set<UserPrincipal> out = new HashSet<>();
+    for (String n : names) {
+      try {
+        out.add(lookup.lookupPrincipalByName(n)); // a name, or a numeric uid
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--allow-uid: no such user: " + n);
+      }
+    }
+    return out;
+  }
+
+  private static Set<GroupPrincipal> groups(List<String> names) throws IOException {
+    UserPrincipalLookupService lookup = FileSystems.getDefault().getUserPrincipalLookupService();
+    Set<GroupPrincipal> out = new HashSet<>();
+    for (String n : names) {
+      try {
+        out.add(lookup.lookupPrincipalByGroupName(n));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--allow-gid: no such group: " + n);
+      }
+    }
+    return out;
   }
 
   private LimitsTable limitsTable() {
@@ -124,7 +252,11 @@ public final class Server implements AutoCloseable {
     for (Loop l : loops) {
       l.start();
     }
-    LOG.info("dchan serving 9P2000, 9P2000.u, 9P2000.L on " + address() + "; limits: msize "
+    String note = endpoints.loopbackOnlyNote();
+    if (note != null) {
+      LOG.warning(note);
+    }
+    LOG.info("dchan serving 9P2000, 9P2000.u, 9P2000.L on " + describe() + "; limits: msize "
         + config.maxMsize() + ", eom " + config.eom().name().toLowerCase() + ", connections "
         + config.maxConnections() + ", memory " + config.maxMemory() + " bytes (per connection "
         + budget.share() + "), files " + config.maxFiles() + ", depth " + config.maxDepth()
@@ -134,12 +266,53 @@ public final class Server implements AutoCloseable {
     return this;
   }
 
-  public InetSocketAddress address() {
+  /** What each listener serves, for the start log and the "listening" lines. */
+  public List<String> listening() {
+    List<String> out = new ArrayList<>();
+    for (Listener l : listeners) {
+      String at = local(l).toString();
+      out.add(switch (l.kind()) {
+        case TCP -> "dchan listening on " + at;
+        case TLS -> "dchan listening for TLS on " + at;
+        case UNIX -> "dchan listening on unix " + at;
+      });
+    }
+    return out;
+  }
+
+  private String describe() {
+    List<String> out = new ArrayList<>();
+    for (Listener l : listeners) {
+      out.add(l.kind().name().toLowerCase() + " " + local(l));
+    }
+    return String.join(", ", out);
+  }
+
+  private static Object local(Listener l) {
     try {
-      return (InetSocketAddress) listener.getLocalAddress();
+      return l.channel().getLocalAddress();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The plain TCP address (or null if there is none). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) localOf(Listener.Kind.TCP);
+  }
+
+  /** The TLS address (or null). */
+  public InetSocketAddress tlsAddress() {
+    return (InetSocketAddress) localOf(Listener.Kind.TLS);
+  }
+
+  private Object localOf(Listener.Kind kind) {
+    for (Listener l : listeners) {
+      if (l.kind() == kind) {
+        return local(l);
+      }
+    }
+    return null;
   }
 
   public Tree tree() {
@@ -158,13 +331,23 @@ public final class Server implements AutoCloseable {
     return refusals;
   }
 
+  /** Closes every listener; removes the Unix socket file if this server bound it. */
+  private void closeListeners() {
+    for (Listener l : listeners) {
+      try {
+        l.channel().close();
+        if (l.kind() == Listener.Kind.UNIX) {
+          Files.deleteIfExists(endpoints.unix());
+        }
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
   @Override
   public void close() {
-    try {
-      listener.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
+    closeListeners();
     for (Connection c : connections.all()) {
       c.closeNow("server stopped");
     }

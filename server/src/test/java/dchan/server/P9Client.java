@@ -21,18 +21,39 @@ import java.util.List;
  * freely, and reads replies one by one in arrival order.
  */
 final class P9Client implements AutoCloseable {
+  /** The TCP (or TLS) socket, null over a Unix socket. */
   final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  private final java.io.Closeable closer;
   Dialect dialect = Dialect.P9_2000_L;
 
   P9Client(InetSocketAddress address) throws IOException {
-    socket = new Socket();
-    socket.connect(address, 5000);
-    socket.setTcpNoDelay(true);
+    this(connect(address));
+  }
+
+  /** Over a connected socket: plain TCP, or an SSLSocket. */
+  P9Client(Socket s) throws IOException {
+    socket = s;
     socket.setSoTimeout(10_000);
     in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
     out = socket.getOutputStream();
+    closer = socket;
+  }
+
+  /** Over a connected Unix socket (blocking; no read timeouts). */
+  P9Client(java.nio.channels.SocketChannel ch) {
+    socket = null;
+    in = new DataInputStream(new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(ch)));
+    out = java.nio.channels.Channels.newOutputStream(ch);
+    closer = ch;
+  }
+
+  private static Socket connect(InetSocketAddress address) throws IOException {
+    Socket s = new Socket();
+    s.connect(address, 5000);
+    s.setTcpNoDelay(true);
+    return s;
   }
 
   /** A reply as received. */
@@ -163,6 +184,6 @@ final class P9Client implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    socket.close();
+    closer.close();
   }
 }

@@ -6,6 +6,12 @@ package dchan.server.limits;
  * or, for limits on the connection itself, as the connection being closed.
  */
 public enum Limit {
+  /** A TCP client whose address is outside --allow: closed at accept. */
+  ALLOWLIST("allowlist"),
+  /** A Unix-socket client whose uid and gid are outside --allow-uid/--allow-gid: closed at accept. */
+  PEER_CREDENTIALS("peer-credentials"),
+  /** A TLS handshake that failed (no client certificate, another CA, not TLS): closed. */
+  TLS_HANDSHAKE("tls-handshake"),
   /** Connections at once (--max-connections): further ones are closed at accept. */
   CONNECTIONS("connections"),
   /** File descriptors ran out at accept: accepting backs off. */

@@ -15,7 +15,6 @@ import dchan.server.wire.Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,7 +35,8 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
   static final long OUT_SMALL = 64L << 10;
 
   private final Loop loop;
-  private final SocketChannel ch;
+  private final Io io;
+  private final Listener.Kind kind;
   private final Session session;
   private final Services services;
   private final Connections connections;
@@ -52,9 +52,11 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
   private long lastProgress = System.nanoTime(); // last time the client took reply bytes
   private final long opened = System.nanoTime();
 
-  Connection(Loop loop, SocketChannel ch, Services services, Connections connections, String peer) {
+  Connection(Loop loop, Io io, Services services, Connections connections, String peer,
+      Listener.Kind kind) {
     this.loop = loop;
-    this.ch = ch;
+    this.io = io;
+    this.kind = kind;
     this.services = services;
     this.connections = connections;
     this.peer = peer;
@@ -66,9 +68,8 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
 
   /** Registers with the loop (on the loop's thread). */
   void register() throws IOException {
-    ch.socket().setTcpNoDelay(true);
-    key = loop.register(ch, SelectionKey.OP_READ, this);
-    LOG.fine("connection from " + peer);
+    key = loop.register(io.socket(), SelectionKey.OP_READ, this);
+    LOG.fine("connection from " + peer + " (" + kind.name().toLowerCase() + ")");
   }
 
   public String peer() {
@@ -125,25 +126,47 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
     } else {
       LOG.log(Level.WARNING, peer + ": closing after " + t, t);
     }
-    session.locked(() -> close(t.getMessage() == null ? t.toString() : t.getMessage()));
+    session.locked(() -> ioFailed(t));
   }
 
-  private void readFrames(boolean fromSocket) {
-    if (fromSocket) {
-      int n;
-      try {
-        n = framer.read(ch);
-      } catch (IOException e) {
-        close(e.getMessage());
-        return;
-      }
-      if (n < 0) {
-        close("end of stream");
-        return;
-      }
+  /** The byte stream failed: a refused TLS handshake is counted as such. */
+  private void ioFailed(Throwable t) {
+    String why = t.getMessage() == null ? t.toString() : t.getMessage();
+    if (t instanceof javax.net.ssl.SSLException && io.identity() == null) {
+      refuse(Limit.TLS_HANDSHAKE, "TLS handshake failed: " + why);
+    } else {
+      close(why);
     }
-    // Before Tversion a frame is at most 8 KiB; a larger one is not 9P as we know it: close.
-    framer.drain(session.maxFrame(), session.dialect() == null, sink, () -> !closed && !readPaused);
+  }
+
+  /**
+   * Reads what arrived (if fromSocket) and hands every whole frame to the session, while the
+   * connection is open and not paused; input the byte stream already holds (TLS records) is read
+   * too, since the selector will not wake for it.
+   */
+  private void readFrames(boolean fromSocket) {
+    boolean read = fromSocket;
+    do {
+      if (read) {
+        int n;
+        try {
+          n = framer.read(io);
+        } catch (IOException e) {
+          ioFailed(e);
+          return;
+        }
+        if (n < 0) {
+          close("end of stream");
+          return;
+        }
+      }
+      // Before Tversion a frame is at most 8 KiB; a larger one is not 9P as we know it: close.
+      framer.drain(session.maxFrame(), session.dialect() == null, sink, () -> !closed && !readPaused);
+      read = true;
+    } while (!closed && !readPaused && io.hasBufferedInput());
+    if (!closed && io.wantsWrite()) {
+      interest(); // a TLS handshake has bytes to send
+    }
   }
 
   private final Framer.Sink sink = new Framer.Sink() {
@@ -217,14 +240,24 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
 
   private void flushLocked() {
     dirty = false;
-    if (closed || out.isEmpty()) {
+    if (closed) {
+      return;
+    }
+    try {
+      io.flushPending();
+    } catch (IOException e) {
+      ioFailed(e);
+      return;
+    }
+    if (out.isEmpty()) {
+      interest();
       return;
     }
     long before = out.bytes();
     try {
-      budget.release(account, out.write(ch));
+      budget.release(account, out.write(io));
     } catch (IOException e) {
-      close(e.getMessage());
+      ioFailed(e);
       return;
     }
     if (out.bytes() < before) {
@@ -258,7 +291,8 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
     if (closed || key == null || !key.isValid()) {
       return;
     }
-    int ops = (readPaused ? 0 : SelectionKey.OP_READ) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+    int ops = (readPaused ? 0 : SelectionKey.OP_READ)
+        | (out.isEmpty() && !io.wantsWrite() ? 0 : SelectionKey.OP_WRITE);
     if (key.interestOps() != ops) {
       key.interestOps(ops);
       if (!loop.inLoop()) {
@@ -282,16 +316,17 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
       key.cancel();
     }
     try {
-      ch.close();
+      io.close();
     } catch (IOException ignored) {
       // already gone
     }
     connections.remove(this);
-    // The one info line per connection.
+    // The one info line per connection: who (address, Unix peer or certificate subject), how.
     Dialect d = session.dialect();
-    LOG.info(String.format("connection from %s (%s) closed after %.1fs: %s", peer,
-        d == null ? "no version" : d.version, (System.nanoTime() - opened) / 1e9,
-        why == null ? "closed" : why));
+    String who = io.identity() == null ? peer : peer + " [" + io.identity() + "]";
+    LOG.info(String.format("connection from %s (%s, %s) closed after %.1fs: %s", who,
+        kind.name().toLowerCase(), d == null ? "no version" : d.version,
+        (System.nanoTime() - opened) / 1e9, why == null ? "closed" : why));
   }
 
   /** Closes from any thread (server shutdown). */
