@@ -1,7 +1,7 @@
 # Helpers for guest scripts (busybox sh). Each check prints "ok - NAME" or "not ok - NAME";
 # the script ends with "N passed, M failed" and exits with the failure count.
-PASS=0
-FAIL=0
+PASS=${PASS:-0}
+FAIL=${FAIL:-0}
 check() { # check NAME COMMAND...
 	name=$1; shift
 	if "$@"; then PASS=$((PASS + 1)); echo "ok - $name"; else FAIL=$((FAIL + 1)); echo "not ok - $name"; fi
