@@ -140,6 +140,29 @@ class AccessTest {
         .ok(1, new Msg.Tstatfs(0), Msg.Rstatfs.class);
   }
 
+  @Test
+  void theCommandRefusesBadCombinationsAndProtectedModeWithAMessage() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(buf, true));
+    try {
+      assertEquals(2, new picocli.CommandLine(new Main()).execute("--listen", "0.0.0.0", "--port", "0"));
+      assertEquals(2, new picocli.CommandLine(new Main()).execute("--port", "-1"));
+      assertEquals(2, new picocli.CommandLine(new Main()).execute("--tls-port", "0"));
+      assertEquals(2, new picocli.CommandLine(new Main()).execute("--allow-uid", "root"));
+      assertEquals(2, new picocli.CommandLine(new Main()).execute("--allow", "10.0.0.0/40"));
+    } finally {
+      System.setErr(saved);
+    }
+    String out = buf.toString() + err;
+    assertTrue(out.contains("protected mode"), out);
+    assertTrue(out.contains("nothing to listen on"), out);
+    assertTrue(out.contains("--tls-port needs --tls-cert"), out);
+    assertTrue(out.contains("need --unix"), out);
+    assertTrue(out.contains("prefix length out of range"), out);
+  }
+
   private Endpoints unix(Path sock, int mode, List<String> uids, List<String> gids) throws IOException {
     return new Endpoints(InetAddress.getByName("127.0.0.1"), -1, -1, null, null, null, null, sock, mode,
         uids, gids);
