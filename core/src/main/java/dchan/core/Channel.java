@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToIntFunction;
 
 /**
  * A Go-style channel with a non-blocking, cancellable API: the core of dchan.
@@ -26,6 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #setCapacity(int)}: raising admits waiting senders in order; lowering keeps every
  *       buffered message.
  * </ul>
+ *
+ * <p>Line channels use batches: {@link #startSendBatch(List, Listener, Object)} sends several messages
+ * as one request, accepted in order (a cancel keeps the part already accepted), and {@link
+ * #startReceiveBatch(long, Listener, Object)} takes as many buffered messages as fit a budget.
  *
  * <p>Messages must not be null.
  */
@@ -76,17 +81,28 @@ public class Channel<T> {
   }
 
   private final Tracer tracer;
+  /** The weight of a message against a batch receive's budget (its length, for bytes). */
+  private final ToIntFunction<? super T> weight;
 
   public Channel(int capacity) {
-    this(capacity, null);
+    this(capacity, m -> 1, null);
   }
 
   /** A channel whose every action is reported to tracer (trace validation; null: none). */
   public Channel(int capacity, Tracer tracer) {
+    this(capacity, m -> 1, tracer);
+  }
+
+  /**
+   * A channel whose messages weigh {@code weight} against the budget of batch receives
+   * ({@link #startReceiveBatch(long, Listener, Object)}), reporting to tracer if not null.
+   */
+  public Channel(int capacity, ToIntFunction<? super T> weight, Tracer tracer) {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity < 0: " + capacity);
     }
     this.cap = capacity;
+    this.weight = weight;
     this.tracer = tracer;
   }
 
@@ -101,27 +117,45 @@ public class Channel<T> {
     if (message == null) {
       throw new NullPointerException("message");
     }
-    Op<T> op = new Op<>(this, true, message, listener, attachment);
-    Op<T> woken = null;
+    return start(new Op<>(this, true, message, null, -1, listener, attachment));
+  }
+
+  /**
+   * Starts a send of several messages, accepted one by one, in order, as if sent one after the
+   * other with nobody else's message between them (a write on a line channel). The op is SENT
+   * once every message is accepted; until then it waits at its place in sendq with the accepted
+   * part counted by {@link Op#accepted()}.
+   */
+  public final Op<T> startSendBatch(List<T> messages, Listener<T> listener, Object attachment) {
+    if (messages.isEmpty()) {
+      throw new IllegalArgumentException("a batch needs at least one message");
+    }
+    return start(new Op<>(this, true, null, List.copyOf(messages), -1, listener, attachment)); // NPE for a null
+  }
+
+  private Op<T> start(Op<T> op) {
+    List<Op<T>> woken = null;
     lock.lock();
     try {
       if (closed) {
         op.status = Op.Status.CLOSED;
-      } else if (canAccept()) {
-        woken = accept(message);
-        op.status = Op.Status.SENT;
       } else {
-        op.queuedAtStart = true;
-        op.queuedAtRendezvous = cap == 0;
-        sendq.append(op);
+        woken = offer(op, null);
+        if (op.remaining() == 0) {
+          op.status = Op.Status.SENT;
+        } else {
+          op.queuedAtStart = true;
+          op.queuedAtRendezvous = cap == 0;
+          sendq.append(op);
+        }
       }
       trace("StartSend", op, op.status == Op.Status.SENT ? "committed"
-          : op.status == Op.Status.CLOSED ? "closed" : "pending", message);
+          : op.status == Op.Status.CLOSED ? "closed" : "pending", op.batch == null ? op.message : op.batch);
       assert assertInvariants();
     } finally {
       lock.unlock();
     }
-    notify(woken);
+    notifyAll(woken);
     return op;
   }
 
@@ -135,18 +169,18 @@ public class Channel<T> {
     if (message == null) {
       throw new NullPointerException("message");
     }
-    Op<T> woken;
+    List<Op<T>> woken;
     lock.lock();
     try {
       if (closed || !canAccept()) {
         return false;
       }
-      woken = accept(message);
+      woken = offer(null, message);
       assert assertInvariants();
     } finally {
       lock.unlock();
     }
-    notify(woken);
+    notifyAll(woken);
     return true;
   }
 
@@ -168,25 +202,80 @@ public class Channel<T> {
     sent++;
   }
 
-  /** StartSend's completing cases: hand to the oldest receiver, else buffer. Returns the woken op. */
-  private Op<T> accept(T message) {
-    assert lock.isHeldByCurrentThread() && !closed && canAccept();
-    if (recvq.isEmpty()) {
-      enter(message);
-      return null;
+  /**
+   * StartSend's accepting steps: the sender's next messages (op's, or the single message m if op
+   * is null) go to the longest-waiting receivers, then into free buffer room, in order, until
+   * none is left or none can be accepted. A receiver waiting on a buffered channel takes as many
+   * as its budget allows; on a rendezvous channel one. Returns the receivers completed, or null.
+   */
+  private List<Op<T>> offer(Op<T> s, T m) {
+    assert lock.isHeldByCurrentThread() && !closed;
+    List<Op<T>> woken = null;
+    int left = s == null ? 1 : s.remaining();
+    while (left > 0) {
+      T item = s == null ? m : s.nextItem();
+      Op<T> r = recvq.peek();
+      if (r != null) {
+        hand(r, item);
+        left = accepted(s, left);
+        while (cap > 0 && left > 0 && fits(r, s.nextItem())) {
+          hand(r, s.nextItem());
+          left = accepted(s, left);
+        }
+        recvq.poll();
+        r.status = Op.Status.RECEIVED;
+        woken = add(woken, r);
+      } else if (buf.size() < cap) {
+        enter(item);
+        left = accepted(s, left);
+      } else {
+        break;
+      }
     }
-    sent++;
-    Op<T> r = recvq.poll();
-    r.message = message;
-    r.status = Op.Status.RECEIVED;
-    received++;
-    return r;
+    return woken;
   }
 
-  /** Starts a receive; see the class comment. */
+  private static <T> int accepted(Op<T> s, int left) {
+    if (s != null) {
+      s.accepted++;
+    }
+    return left - 1;
+  }
+
+  /** A message goes straight from its sender to receiver r. */
+  private void hand(Op<T> r, T item) {
+    sent++;
+    received++;
+    r.receive(item, weight.applyAsInt(item));
+  }
+
+  private boolean fits(Op<T> r, T item) {
+    return !r.single() && r.used + weight.applyAsInt(item) <= r.budget;
+  }
+
+  private static <T> List<Op<T>> add(List<Op<T>> list, Op<T> op) {
+    List<Op<T>> l = list == null ? new ArrayList<>(2) : list;
+    l.add(op);
+    return l;
+  }
+
+  /** Starts a receive of one message; see the class comment. */
   public final Op<T> startReceive(Listener<T> listener, Object attachment) {
-    Op<T> op = new Op<>(this, false, null, listener, attachment);
-    Op<T> woken = null;
+    return receive(new Op<>(this, false, null, null, -1, listener, attachment));
+  }
+
+  /**
+   * Starts a receive of one or more messages (a read on a line channel): at least one, then, on a
+   * buffered channel, more while they are available at once and their total weight stays within
+   * {@code budget}. It never waits for more once it has one. On a rendezvous channel it takes
+   * one, as {@link #startReceive(Listener, Object)} does. Its messages are {@link Op#messages()}.
+   */
+  public final Op<T> startReceiveBatch(long budget, Listener<T> listener, Object attachment) {
+    return receive(new Op<>(this, false, null, null, Math.max(0, budget), listener, attachment));
+  }
+
+  private Op<T> receive(Op<T> op) {
+    List<Op<T>> woken = null;
     lock.lock();
     try {
       if (canTake()) {
@@ -205,7 +294,7 @@ public class Channel<T> {
     } finally {
       lock.unlock();
     }
-    notify(woken);
+    notifyAll(woken);
     return op;
   }
 
@@ -217,22 +306,19 @@ public class Channel<T> {
    */
   public final T tryReceive() {
     T m;
-    Op<T> woken;
+    List<Op<T>> woken;
     lock.lock();
     try {
       if (!canTake()) {
         return null;
       }
-      m = buf.peekFirst();
+      m = !buf.isEmpty() ? buf.peekFirst() : sendq.peek().nextItem();
       woken = take(null);
-      if (m == null) {
-        m = woken.message;
-      }
       assert assertInvariants();
     } finally {
       lock.unlock();
     }
-    notify(woken);
+    notifyAll(woken);
     return m;
   }
 
@@ -241,33 +327,66 @@ public class Channel<T> {
   }
 
   /**
-   * StartReceive's completing cases: the oldest buffered message (admitting the oldest waiting
-   * sender into the freed slot), else the oldest waiting sender's message. Stores the message in
-   * op if given. Returns the sender op completed by this, if any.
+   * StartReceive's completing steps for r (or, if r is null, one message for tryReceive): the
+   * oldest buffered message, each freed slot admitting the next message of the longest-waiting
+   * sender; else the next message of the longest-waiting sender. A batch receive on a buffered
+   * channel goes on while messages are buffered and fit its budget. Returns the senders this
+   * completed, or null.
    */
-  private Op<T> take(Op<T> op) {
+  private List<Op<T>> take(Op<T> r) {
     assert lock.isHeldByCurrentThread() && canTake();
-    received++;
-    Op<T> woken = null;
-    T m;
-    if (!buf.isEmpty()) {
-      m = buf.pollFirst();
-      if (ASSERTS) {
-        check(bufSeq.pollFirst() == received - 1 + dropped, "Order: the oldest message leaves first");
+    List<Op<T>> woken = null;
+    boolean first = true;
+    while (true) {
+      if (!buf.isEmpty()) {
+        if (!first && (r == null || cap == 0 || !fits(r, buf.peekFirst()))) {
+          break;
+        }
+        T m = buf.pollFirst();
+        if (ASSERTS) {
+          check(bufSeq.pollFirst() == received + dropped, "Order: the oldest message leaves first");
+        }
+        received++;
+        if (r != null) {
+          r.receive(m, weight.applyAsInt(m));
+        }
+        woken = admit(woken);
+      } else if (!sendq.isEmpty() && first) { // from a waiting sender: one message per receive
+        Op<T> s = sendq.peek();
+        T m = s.nextItem();
+        s.accepted++;
+        sent++;
+        received++;
+        if (r != null) {
+          r.receive(m, weight.applyAsInt(m));
+        }
+        if (s.remaining() == 0) {
+          sendq.poll();
+          s.status = Op.Status.SENT;
+          woken = add(woken, s);
+        }
+      } else {
+        break;
       }
-      if (!sendq.isEmpty() && buf.size() < cap) {
-        woken = sendq.poll();
-        enter(woken.message);
-        woken.status = Op.Status.SENT;
+      first = false;
+      if (r == null || r.single()) {
+        break;
       }
-    } else {
-      woken = sendq.poll();
-      m = woken.message;
-      woken.status = Op.Status.SENT;
-      sent++;
     }
-    if (op != null) {
-      op.message = m;
+    return woken;
+  }
+
+  /** Free buffer room admits the longest-waiting senders' next messages, in order. */
+  private List<Op<T>> admit(List<Op<T>> woken) {
+    while (!sendq.isEmpty() && buf.size() < cap) {
+      Op<T> s = sendq.peek();
+      enter(s.nextItem());
+      s.accepted++;
+      if (s.remaining() == 0) {
+        sendq.poll();
+        s.status = Op.Status.SENT;
+        woken = add(woken, s);
+      }
     }
     return woken;
   }
@@ -277,25 +396,36 @@ public class Channel<T> {
    * atomically with respect to matching; otherwise leaves it as it is.
    */
   final boolean withdraw(Op<T> op) {
+    boolean partial;
     lock.lock();
     try {
       boolean won = mayWithdraw(op);
-      trace("Flush", op, won ? "withdrawn" : "kept", null);
+      partial = won && op.isSend && op.accepted > 0 && op.status == Op.Status.PENDING;
+      trace("Flush", op, !won ? "kept" : partial ? "partial" : "withdrawn", null);
       if (!won) {
         return false;
       }
       if (op.status == Op.Status.PENDING) {
         (op.isSend ? sendq : recvq).unlink(op);
       }
-      op.status = Op.Status.CANCELLED;
-      if (!op.isSend) {
-        op.message = null;
+      if (partial) {
+        op.status = Op.Status.SENT; // the accepted part stands; the rest is withdrawn
+      } else {
+        op.status = Op.Status.CANCELLED;
+        if (!op.isSend) {
+          op.message = null;
+          op.taken = null;
+        }
       }
       assert assertInvariants();
-      return true;
     } finally {
       lock.unlock();
     }
+    if (partial) {
+      notify(op); // it completed, with its accepted part: its listener is called, as for a match
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -328,7 +458,7 @@ public class Channel<T> {
     } finally {
       lock.unlock();
     }
-    woken.forEach(Channel::notify);
+    notifyAll(woken);
   }
 
   /**
@@ -379,24 +509,25 @@ public class Channel<T> {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity < 0: " + capacity);
     }
-    List<Op<T>> woken = new ArrayList<>();
+    List<Op<T>> woken;
     lock.lock();
     try {
       if (cap != capacity) {
         trace("SetCapacity", null, null, capacity);
       }
       cap = capacity;
-      while (!sendq.isEmpty() && buf.size() < cap) {
-        Op<T> s = sendq.poll();
-        enter(s.message);
-        s.status = Op.Status.SENT;
-        woken.add(s);
-      }
+      woken = admit(null);
       assert assertInvariants();
     } finally {
       lock.unlock();
     }
-    woken.forEach(Channel::notify);
+    notifyAll(woken);
+  }
+
+  private static <T> void notifyAll(List<Op<T>> ops) {
+    if (ops != null) {
+      ops.forEach(Channel::notify);
+    }
   }
 
   private static <T> void notify(Op<T> op) {
@@ -445,8 +576,10 @@ public class Channel<T> {
       check(recvq.isEmpty() || buf.isEmpty(), "QueueInvariant: waiting receivers, buffer non-empty");
       check(sendq.isEmpty() || buf.size() >= cap, "QueueInvariant: waiting senders, buffer has room");
       check(!closed || (sendq.isEmpty() && recvq.isEmpty()), "QueueInvariant: closed with waiters");
-      sendq.forEach(o -> check(o.status == Op.Status.PENDING && o.isSend, "PendingMeansQueued"));
-      recvq.forEach(o -> check(o.status == Op.Status.PENDING && !o.isSend, "PendingMeansQueued"));
+      sendq.forEach(o -> check(o.status == Op.Status.PENDING && o.isSend && o.remaining() > 0,
+          "PendingMeansQueued: a waiting sender has messages not yet accepted"));
+      recvq.forEach(o -> check(o.status == Op.Status.PENDING && !o.isSend && o.used == 0,
+          "PendingMeansQueued: a waiting receiver has taken nothing"));
       check(received <= sent && sent - received - dropped == buf.size(), "Order: counters");
       if (ASSERTS) {
         long expect = received + dropped;

@@ -1,5 +1,9 @@
 package dchan.core;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * A send or receive request started on a {@link Channel}: the handle a server keeps while the
  * request is pending, and the place its outcome is read from.
@@ -9,6 +13,12 @@ package dchan.core;
  * final when {@code startSend}/{@code startReceive} returns never calls its listener; a pending
  * op calls it exactly once when it completes, and never if it is cancelled.
  *
+ * <p>A batch send (line channels) is accepted item by item, in order: {@link #accepted()} items
+ * of {@link #size()} so far, always a prefix. It is SENT when all are accepted; a cancel while a
+ * part is accepted keeps that part (the op becomes SENT with {@code accepted() < size()}, and the
+ * cancel returns false); CLOSED keeps the accepted part too. A batch receive takes one or more
+ * items ({@link #messages()}).
+ *
  * <p>Fields other than {@link #attachment} are written only under the channel's lock; {@code
  * status} is volatile so that a thread woken by the listener (or spinning) sees the outcome.
  */
@@ -17,11 +27,11 @@ public final class Op<T> {
   public enum Status {
     /** Waiting in the channel's sendq or recvq. */
     PENDING,
-    /** Send: the message was accepted (taken by a receiver or put in the buffer). */
+    /** Send: the message (every item of a batch, or the part kept by a cancel) was accepted. */
     SENT,
-    /** Receive: {@link #message()} holds the message taken. */
+    /** Receive: {@link #message()} (or {@link #messages()}) holds what it took. */
     RECEIVED,
-    /** Send: the channel is closed, the message was not accepted. Receive: end-of-file. */
+    /** Send: the channel is closed (a batch's accepted part stands). Receive: end-of-file. */
     CLOSED,
     /** Withdrawn by {@link #cancel()}: the request had no effect. */
     CANCELLED
@@ -41,14 +51,28 @@ public final class Op<T> {
   boolean queuedAtStart;
   /** Queued on a rendezvous channel: a partner usually arrives within microseconds. */
   boolean queuedAtRendezvous;
+  /** A single send's message; a single receive's message taken. */
   T message;
+  /** A batch send's items (null: a single send). */
+  final List<T> batch;
+  /** Send: items accepted so far, a prefix. */
+  int accepted;
+  /** Receive: the weight a batch receive may take in all (-1: a single receive, one item). */
+  final long budget;
+  /** Receive: the weight taken so far. */
+  long used;
+  /** A batch receive's items taken (null until the first). */
+  List<T> taken;
   /** Wait-queue links; non-null only while queued (guarded by the channel's lock). */
   Op<T> prev, next;
 
-  Op(Channel<T> channel, boolean isSend, T message, Listener<T> listener, Object attachment) {
+  Op(Channel<T> channel, boolean isSend, T message, List<T> batch, long budget, Listener<T> listener,
+      Object attachment) {
     this.channel = channel;
     this.isSend = isSend;
     this.message = message;
+    this.batch = batch;
+    this.budget = budget;
     this.listener = listener;
     this.attachment = attachment;
   }
@@ -82,8 +106,51 @@ public final class Op<T> {
     return message;
   }
 
+  /** Receive: every item taken, in order (one for a single receive; none if CLOSED). */
+  public List<T> messages() {
+    if (taken != null) {
+      return taken;
+    }
+    return message == null || isSend ? List.of() : Collections.singletonList(message);
+  }
+
+  /** Send: how many items it has (1 for a single send). */
+  public int size() {
+    return batch == null ? 1 : batch.size();
+  }
+
+  /** Send: how many items the channel has accepted, a prefix (final once the op is). */
+  public int accepted() {
+    return accepted;
+  }
+
   public boolean isSend() {
     return isSend;
+  }
+
+  boolean single() {
+    return budget < 0;
+  }
+
+  int remaining() {
+    return size() - accepted;
+  }
+
+  T nextItem() {
+    return batch == null ? message : batch.get(accepted);
+  }
+
+  /** A receive takes m, of weight w (under the lock). */
+  void receive(T m, int w) {
+    if (single()) {
+      message = m;
+    } else {
+      if (taken == null) {
+        taken = new ArrayList<>();
+      }
+      taken.add(m);
+    }
+    used += w;
   }
 
   /**
@@ -91,7 +158,9 @@ public final class Op<T> {
    *
    * @return true if this call withdrew it: then it had no effect (a send's message was never
    *     accepted, a receive consumed nothing) and the listener will never be called; false if
-   *     the request was already final (its outcome stands) or already cancelled.
+   *     the request was already final (its outcome stands), already cancelled, or a batch send
+   *     of which a part was accepted (that part stands, the op is now SENT and its listener is
+   *     called)
    */
   public boolean cancel() {
     return channel.withdraw(this);

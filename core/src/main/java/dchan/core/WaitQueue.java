@@ -28,6 +28,11 @@ final class WaitQueue<T> {
     size++;
   }
 
+  /** The oldest op, left in place; null if none. */
+  Op<T> peek() {
+    return head;
+  }
+
   Op<T> poll() {
     Op<T> op = head;
     if (op != null) {

@@ -14,6 +14,10 @@ public final class BrokenCancelChannel<T> extends Channel<T> {
     super(capacity, tracer);
   }
 
+  public BrokenCancelChannel(int capacity, java.util.function.ToIntFunction<? super T> weight) {
+    super(capacity, weight, null);
+  }
+
   @Override
   boolean mayWithdraw(Op<T> op) {
     return op.status != Op.Status.CANCELLED; // BUG: also when the match already happened

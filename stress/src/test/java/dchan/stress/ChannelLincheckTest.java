@@ -16,9 +16,11 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck: the non-blocking API (start, cancel, trySend/tryReceive) is linearizable with respect
- * to {@link ChannelModel}, including cancellation racing with matching, close, remove and
- * capacity changes.
+ * Lincheck: the non-blocking API (start, cancel, trySend/tryReceive, and the batches of line
+ * channels) is linearizable with respect to {@link ChannelModel}, including cancellation racing
+ * with matching (a cancel keeping a batch's accepted part), close, remove and capacity changes.
+ * Slot 0 holds single requests; slot 1 a batch send of two messages and a batch receive with a
+ * budget of two.
  *
  * <p>Requests live in write-once slots (two for sends, two for receives) so that a later {@code
  * cancel(slot)} or {@code status(slot)} can name them. Operations on send slots hold a harness
@@ -79,9 +81,10 @@ public class ChannelLincheckTest {
         if (sends.get(slot) != null) {
           return "busy";
         }
-        Op<Integer> op = ch.startSend(slot + 1, null, null);
+        Op<Integer> op = slot == 0 ? ch.startSend(1, null, null)
+            : ch.startSendBatch(java.util.List.of(2, 3), null, null);
         sends.set(slot, op);
-        return op.completedAtStart() ? op.status().name() : "PENDING";
+        return op.completedAtStart() ? describeSend(op) : "PENDING";
       }
     }
 
@@ -91,7 +94,7 @@ public class ChannelLincheckTest {
         if (receives.get(slot) != null) {
           return "busy";
         }
-        Op<Integer> op = ch.startReceive(null, null);
+        Op<Integer> op = slot == 0 ? ch.startReceive(null, null) : ch.startReceiveBatch(2, null, null);
         receives.set(slot, op);
         return op.completedAtStart() ? describe(op) : "PENDING";
       }
@@ -114,7 +117,7 @@ public class ChannelLincheckTest {
     @Override
     public String sendStatus(int slot) {
       synchronized (sends) {
-        return sends.get(slot) instanceof Op<?> op ? op.status().name() : "empty";
+        return sends.get(slot) instanceof Op<?> op ? describeSend(op) : "empty";
       }
     }
 
@@ -153,7 +156,12 @@ public class ChannelLincheckTest {
 
     private static String describe(Op<?> op) {
       Op.Status s = op.status();
-      return s == Op.Status.RECEIVED ? "got " + op.message() : s.name();
+      return s == Op.Status.RECEIVED ? "got " + op.messages() : s.name();
+    }
+
+    private static String describeSend(Op<?> op) {
+      Op.Status s = op.status();
+      return s.name() + (s == Op.Status.PENDING ? "" : " " + op.accepted());
     }
   }
 
@@ -168,8 +176,8 @@ public class ChannelLincheckTest {
       if (sends[slot] != null) {
         return "busy";
       }
-      sends[slot] = m.startSend(slot + 1);
-      return sends[slot].status.name();
+      sends[slot] = slot == 0 ? m.startSend(1) : m.startSend(java.util.List.of(2, 3));
+      return describeSend(sends[slot]);
     }
 
     @Override
@@ -177,7 +185,7 @@ public class ChannelLincheckTest {
       if (receives[slot] != null) {
         return "busy";
       }
-      receives[slot] = m.startReceive();
+      receives[slot] = slot == 0 ? m.startReceive() : m.startReceive(2);
       return describe(receives[slot]);
     }
 
@@ -193,7 +201,7 @@ public class ChannelLincheckTest {
 
     @Override
     public String sendStatus(int slot) {
-      return sends[slot] == null ? "empty" : sends[slot].status.name();
+      return sends[slot] == null ? "empty" : describeSend(sends[slot]);
     }
 
     @Override
@@ -228,7 +236,11 @@ public class ChannelLincheckTest {
     }
 
     private static String describe(ChannelModel.Req r) {
-      return r.status == Op.Status.RECEIVED ? "got " + r.received : r.status.name();
+      return r.status == Op.Status.RECEIVED ? "got " + r.taken : r.status.name();
+    }
+
+    private static String describeSend(ChannelModel.Req r) {
+      return r.status.name() + (r.status == Op.Status.PENDING ? "" : " " + r.accepted);
     }
   }
 
