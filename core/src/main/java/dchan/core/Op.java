@@ -114,6 +114,11 @@ public final class Op<T> {
     return message == null || isSend ? List.of() : Collections.singletonList(message);
   }
 
+  /** Send: its items, in order (one for a single send). */
+  public List<T> items() {
+    return batch != null ? batch : Collections.singletonList(message);
+  }
+
   /** Send: how many items it has (1 for a single send). */
   public int size() {
     return batch == null ? 1 : batch.size();

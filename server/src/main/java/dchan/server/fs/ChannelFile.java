@@ -5,10 +5,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A channel file: a {@link Channel} of messages (byte arrays, 1 to iounit bytes) plus the counters
- * only the server knows. The counters are written from any loop thread.
+ * only the server knows, and its mode: a message channel (a write is one message, a read takes
+ * one) or a line channel (semantics.md section 4a: a write is split into lines, a read takes the
+ * lines that fit). A message weighs its length against a line read's count. The counters are
+ * written from any loop thread.
  */
 public final class ChannelFile extends Node {
-  private final Channel<byte[]> channel = new Channel<>(0);
+  private final Channel<byte[]> channel = new Channel<>(0, m -> m.length, null);
+  private volatile boolean lines;
   private final LongAdder bytesDelivered = new LongAdder();
   private final LongAdder droppedOutside = new LongAdder();
   private final LongAdder refused = new LongAdder();
@@ -23,17 +27,27 @@ public final class ChannelFile extends Node {
     return channel;
   }
 
+  /** True for a line channel. */
+  public boolean lines() {
+    return lines;
+  }
+
+  /** Makes this a line channel (true) or a message channel (false), for writes and reads to come. */
+  public void setLines(boolean lines) {
+    this.lines = lines;
+  }
+
   /** n bytes were returned to a reader. */
   public void delivered(int n) {
     bytesDelivered.add(n);
   }
 
   /**
-   * A message was lost by the server outside the channel: a remainder dropped when its fid was
+   * n messages were lost by the server outside the channel: a remainder dropped when its fid was
    * clunked, or a message taken for a connection that closed before the reply could be sent.
    */
-  public void droppedOutside() {
-    droppedOutside.increment();
+  public void droppedOutside(int n) {
+    droppedOutside.add(n);
   }
 
   /** A write was refused because the memory budget was exhausted (ENOSPC or EAGAIN). */

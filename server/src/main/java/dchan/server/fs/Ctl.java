@@ -13,13 +13,14 @@ import java.util.List;
  * split and quoted as {@link Quote} says:
  *
  * <pre>
- *   PATH N        set the capacity of channel PATH (absolute) to N ≥ 0
+ *   PATH N        make channel PATH (absolute) a message channel of capacity N ≥ 0
+ *   PATH N lines  make it a line channel of capacity N lines
  *   close PATH    close the channel
  * </pre>
  *
  * A write is checked whole and then applied whole: any bad line fails it (EINVAL, the error
- * string names the line) and no line of it takes effect. Reading ctl gives one {@code PATH N}
- * line per channel and {@code close PATH} for closed ones, sorted by path, so that writing it
+ * string names the line) and no line of it takes effect. Reading ctl gives one {@code PATH N} (or
+ * {@code PATH N lines}) line per channel and {@code close PATH} for closed ones, sorted by path, so that writing it
  * back is an identity.
  */
 public final class Ctl {
@@ -37,7 +38,7 @@ public final class Ctl {
     for (Tree.Entry e : entries) {
       Channel.Snapshot s = e.file().channel().snapshot();
       String path = Quote.quote(e.path());
-      sb.append(path).append(' ').append(s.capacity()).append('\n');
+      sb.append(path).append(' ').append(s.capacity()).append(e.file().lines() ? " lines\n" : "\n");
       if (s.closed()) {
         sb.append("close ").append(path).append('\n');
       }
@@ -68,10 +69,17 @@ public final class Ctl {
       ChannelFile c = channelAt(w.get(1), line, lineNo);
       return c.channel()::close;
     }
-    if (w.size() == 2 && w.get(0).startsWith("/")) {
+    if (w.size() == 3 && w.get(0).startsWith("/") && !w.get(2).equals("lines")) {
+      throw error(lineNo, "unknown mode (only lines)", line);
+    }
+    boolean lines = w.size() == 3;
+    if ((w.size() == 2 || lines) && w.get(0).startsWith("/")) {
       ChannelFile c = channelAt(w.get(0), line, lineNo);
       int cap = capacity(w.get(1), line, lineNo);
-      return () -> c.channel().setCapacity(cap);
+      return () -> {
+        c.setLines(lines);
+        c.channel().setCapacity(cap);
+      };
     }
     throw error(lineNo, "unknown command", line);
   }

@@ -31,7 +31,8 @@ public final class Stats {
     SEND_RATE("send/s", r -> rate(r.file.sendRate.rate(r.s.sent(), r.nowNanos))),
     RECEIVE_RATE("recv/s", r -> rate(r.file.receiveRate.rate(r.s.received(), r.nowNanos))),
     STATE("state", r -> r.s.closed() ? "closed" : "open"),
-    REFUSED("refused", r -> r.file.refusedCount());
+    REFUSED("refused", r -> r.file.refusedCount()),
+    MODE("mode", r -> r.file.lines() ? "lines" : "messages");
 
     final String label;
     final Function<Row, Object> value;

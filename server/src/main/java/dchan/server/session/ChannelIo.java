@@ -7,11 +7,14 @@ import dchan.server.limits.Limit;
 import dchan.server.wire.Errno;
 import dchan.server.wire.Msg;
 import dchan.server.wire.P9Error;
+import java.util.List;
 
 /**
- * Reads and writes on channel files (semantics.md sections 2-4): one write is one message; a read
- * takes one message, or the rest of a message its fid started (the remainder); the end-of-message
- * mark. Memory: a write's payload is charged to the writer until the channel accepts it, then
+ * Reads and writes on channel files (semantics.md sections 2-4a): on a message channel one write
+ * is one message and a read takes one message; on a line channel a write is a batch of lines,
+ * accepted in order (a flush or close keeps the accepted part, which the Rwrite counts), and a
+ * read takes the lines that are there and fit its count, at least one. Either way a read first
+ * takes the rest of a message its fid started (the remainder); the end-of-message mark. Memory: a write's payload is charged to the writer until the channel accepts it, then
  * held by the channel; the reader that takes it adopts it until its reply is written (see
  * {@link Budget}). Runs under the session's lock.
  */
@@ -36,7 +39,7 @@ final class ChannelIo {
       s.respondData(r, EMPTY, 0, 0, 0);
       return true;
     }
-    Op<byte[]> op = c.channel().startReceive(s, r);
+    Op<byte[]> op = c.lines() ? c.channel().startReceiveBatch(r.count, s, r) : c.channel().startReceive(s, r);
     if (op.completedAtStart()) {
       deliver(r, f, c, op);
       return true;
@@ -58,7 +61,9 @@ final class ChannelIo {
     }
     r.held = data.length;
     r.fid = f;
-    Op<byte[]> op = c.channel().startSend(data, s, r);
+    Op<byte[]> op = c.lines()
+        ? c.channel().startSendBatch(Lines.split(data), s, r)
+        : c.channel().startSend(data, s, r);
     if (op.completedAtStart()) {
       return written(r, op);
     }
@@ -78,8 +83,8 @@ final class ChannelIo {
       if (r.isChannelWrite()) {
         settle(r, op);
       } else if (op.status() == Op.Status.RECEIVED) {
-        c.droppedOutside(); // taken for a connection that is gone
-        s.services.budget().releaseHeld(op.message().length);
+        c.droppedOutside(op.messages().size()); // taken for a connection that is gone
+        s.services.budget().releaseHeld(taken(op).length);
       }
       s.abandon(r);
       return;
@@ -95,21 +100,24 @@ final class ChannelIo {
     }
   }
 
-  /** A write's outcome: its payload is now held by the channel (SENT) or dropped (CLOSED). */
-  private void settle(Request r, Op<byte[]> op) {
+  /**
+   * A write's outcome: the bytes the channel accepted (all of them when SENT; on a line channel a
+   * flush or close may have kept a part, whole lines) are now held by the channel, the rest is
+   * dropped. Returns how many bytes were accepted.
+   */
+  private int settle(Request r, Op<byte[]> op) {
+    int accepted = op.accepted() == op.size() ? r.held : Lines.length(op.items(), op.accepted());
     Budget b = s.services.budget();
-    if (op.status() == Op.Status.SENT) {
-      b.releaseShare(s.account(), r.held);
-    } else {
-      b.release(s.account(), r.held);
-    }
+    b.releaseShare(s.account(), accepted);
+    b.release(s.account(), r.held - accepted);
     r.held = 0;
+    return accepted;
   }
 
+  /** Rwrite with the count accepted; EPIPE if the channel was closed before any of it was. */
   private Msg written(Request r, Op<byte[]> op) throws P9Error {
-    int count = r.held;
-    settle(r, op);
-    if (op.status() == Op.Status.CLOSED) {
+    int count = settle(r, op);
+    if (count == 0 && op.status() == Op.Status.CLOSED) {
       throw new P9Error(Errno.EPIPE);
     }
     return new Msg.Rwrite(count);
@@ -122,13 +130,13 @@ final class ChannelIo {
       s.respondData(r, EMPTY, 0, 0, 0); // closed and drained: end-of-file
       return;
     }
-    byte[] m = op.message();
+    byte[] m = taken(op);
     Budget b = s.services.budget();
     b.adopt(s.account(), m.length);
     int n = Math.min(r.count, m.length);
     if (n < m.length) {
       if (f.clunked) {
-        c.droppedOutside();
+        c.droppedOutside(1);
         b.release(s.account(), m.length - n);
       } else {
         f.remainder = m;
@@ -136,6 +144,15 @@ final class ChannelIo {
       }
     }
     sent(r, f, c, m, 0, n);
+  }
+
+  /** What a receive took, as one array: its message, or its lines joined. */
+  private static byte[] taken(Op<byte[]> op) {
+    if (op.message() != null) {
+      return op.message();
+    }
+    List<byte[]> lines = op.messages();
+    return Lines.join(lines, lines.size());
   }
 
   private void fromRemainder(Request r, Fid f, ChannelFile c) {

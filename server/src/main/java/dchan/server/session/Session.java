@@ -501,7 +501,7 @@ public final class Session implements Listener<byte[]> {
   private void endFid(Fid f) {
     f.clunked = true;
     if (f.remainder != null && f.node instanceof ChannelFile c) {
-      c.droppedOutside();
+      c.droppedOutside(1);
       services.budget().release(account, f.remainderLength());
       f.remainder = null;
     }

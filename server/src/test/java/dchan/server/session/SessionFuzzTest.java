@@ -65,9 +65,11 @@ class SessionFuzzTest {
     int nextTag;
 
     final String name;
+    final Services services;
 
     Conn(Services services, String name) {
       this.name = name;
+      this.services = services;
       session = new Session(services, this, "fuzz");
     }
 
@@ -81,6 +83,7 @@ class SessionFuzzTest {
       if (closed) {
         throw new AssertionError("a reply after the disconnect");
       }
+      services.budget().release(session.account(), held); // written at once, as a connection would
       ByteBuffer frame = ByteBuffer.allocate(head.remaining() + (body == null ? 0 : body.remaining()));
       frame.put(head.duplicate());
       if (body != null) {
@@ -190,6 +193,15 @@ class SessionFuzzTest {
         c.closed = true;
       }
     }
+    long buffered = 0; // with every connection gone, the budget holds exactly the buffered messages
+    for (dchan.server.fs.ChannelFile f : tree.liveChannels()) {
+      for (byte[] m : f.channel().remove()) {
+        buffered += m.length;
+      }
+    }
+    if (budget.used() != buffered) {
+      throw new AssertionError("the budget holds " + budget.used() + " bytes, the channels " + buffered + Conn.LOG);
+    }
   }
 
   private static void step(Conn c, FuzzedDataProvider data) {
@@ -210,7 +222,8 @@ class SessionFuzzTest {
       case 4 -> m = c.session.dialect() == Dialect.P9_2000_L
           ? new Msg.Tlcreate(fid, name, 2, 0100666, 0) : new Msg.Tcreate(fid, name, data.consumeInt(), 2, "");
       case 5, 6, 7 -> m = new Msg.Tread(fid, data.consumeBoolean() ? 0 : data.consumeLong(), data.consumeInt());
-      case 8, 9 -> m = new Msg.Twrite(fid, 0, data.consumeBytes(data.consumeInt(0, 300)));
+      case 8 -> m = new Msg.Twrite(fid, 0, data.consumeBytes(data.consumeInt(0, 300)));
+      case 9 -> m = new Msg.Twrite(fid, 0, "1\n22\n333\n4".substring(data.consumeInt(0, 9)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       case 10, 11 -> {
         int tag = c.nextTag;
         int old = c.inFlight.isEmpty() || data.consumeBoolean() ? data.consumeInt(0, 0xFFFF)
@@ -220,7 +233,7 @@ class SessionFuzzTest {
       }
       case 12 -> m = new Msg.Tclunk(fid);
       case 13 -> m = new Msg.Tremove(fid);
-      case 14 -> m = new Msg.Twrite(fid, 0, data.pickValue(List.of("/a 2", "/b 0", "close /a", "/a x", "'/a 1"))
+      case 14 -> m = new Msg.Twrite(fid, 0, data.pickValue(List.of("/a 2", "/b 0", "close /a", "/a x", "'/a 1", "/a 3 lines", "/b 0 lines"))
           .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       case 15 -> m = new Msg.Tmkdir(fid, name, 0755, 0);
       case 16 -> {
