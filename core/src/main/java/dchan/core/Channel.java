@@ -134,7 +134,7 @@ public class Channel<T> {
   }
 
   private Op<T> start(Op<T> op) {
-    List<Op<T>> woken = null;
+    Object woken = null;
     lock.lock();
     try {
       if (closed) {
@@ -169,7 +169,7 @@ public class Channel<T> {
     if (message == null) {
       throw new NullPointerException("message");
     }
-    List<Op<T>> woken;
+    Object woken;
     lock.lock();
     try {
       if (closed || !canAccept()) {
@@ -208,9 +208,9 @@ public class Channel<T> {
    * none is left or none can be accepted. A receiver waiting on a buffered channel takes as many
    * as its budget allows; on a rendezvous channel one. Returns the receivers completed, or null.
    */
-  private List<Op<T>> offer(Op<T> s, T m) {
+  private Object offer(Op<T> s, T m) {
     assert lock.isHeldByCurrentThread() && !closed;
-    List<Op<T>> woken = null;
+    Object woken = null;
     int left = s == null ? 1 : s.remaining();
     while (left > 0) {
       T item = s == null ? m : s.nextItem();
@@ -253,8 +253,22 @@ public class Channel<T> {
     return !r.single() && r.used + weight.applyAsInt(item) <= r.budget;
   }
 
-  private static <T> List<Op<T>> add(List<Op<T>> list, Op<T> op) {
-    List<Op<T>> l = list == null ? new ArrayList<>(2) : list;
+  /**
+   * The ops an action completed, to notify once the lock is released, kept without allocating in
+   * the usual case: null for none, the Op itself for one, a List of them for more.
+   */
+  @SuppressWarnings("unchecked")
+  private static Object add(Object woken, Op<?> op) {
+    if (woken == null) {
+      return op;
+    }
+    List<Op<?>> l;
+    if (woken instanceof Op<?> first) {
+      l = new ArrayList<>(4);
+      l.add(first);
+    } else {
+      l = (List<Op<?>>) woken;
+    }
     l.add(op);
     return l;
   }
@@ -275,7 +289,7 @@ public class Channel<T> {
   }
 
   private Op<T> receive(Op<T> op) {
-    List<Op<T>> woken = null;
+    Object woken = null;
     lock.lock();
     try {
       if (canTake()) {
@@ -306,7 +320,7 @@ public class Channel<T> {
    */
   public final T tryReceive() {
     T m;
-    List<Op<T>> woken;
+    Object woken;
     lock.lock();
     try {
       if (!canTake()) {
@@ -333,9 +347,9 @@ public class Channel<T> {
    * channel goes on while messages are buffered and fit its budget. Returns the senders this
    * completed, or null.
    */
-  private List<Op<T>> take(Op<T> r) {
+  private Object take(Op<T> r) {
     assert lock.isHeldByCurrentThread() && canTake();
-    List<Op<T>> woken = null;
+    Object woken = null;
     boolean first = true;
     while (true) {
       if (!buf.isEmpty()) {
@@ -377,7 +391,7 @@ public class Channel<T> {
   }
 
   /** Free buffer room admits the longest-waiting senders' next messages, in order. */
-  private List<Op<T>> admit(List<Op<T>> woken) {
+  private Object admit(Object woken) {
     while (!sendq.isEmpty() && buf.size() < cap) {
       Op<T> s = sendq.peek();
       enter(s.nextItem());
@@ -509,7 +523,7 @@ public class Channel<T> {
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity < 0: " + capacity);
     }
-    List<Op<T>> woken;
+    Object woken;
     lock.lock();
     try {
       if (cap != capacity) {
@@ -524,13 +538,17 @@ public class Channel<T> {
     notifyAll(woken);
   }
 
-  private static <T> void notifyAll(List<Op<T>> ops) {
-    if (ops != null) {
-      ops.forEach(Channel::notify);
+  /** Notifies what {@link #add} collected. */
+  private static void notifyAll(Object woken) {
+    if (woken instanceof Op<?> op) {
+      notify(op);
+    } else if (woken != null) {
+      ((List<?>) woken).forEach(o -> notify((Op<?>) o));
     }
   }
 
-  private static <T> void notify(Op<T> op) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void notify(Op op) {
     if (op != null && op.listener != null) {
       op.listener.completed(op);
     }
