@@ -51,6 +51,7 @@ record Workload(String name, Kind kind, int pairs, int channels, int size, int w
         stream("W2 stream, 1 in flight", 64, 1, 1),
         stream("W2 stream, 1 in flight, 4 KiB", 4096, 1, 1),
         stream("W2 stream, pipelined 256/32", 64, 256, 32),
-        stream("W2 stream, pipelined 256/32, 4 KiB", 4096, 256, 32));
+        stream("W2 stream, pipelined 256/32, 4 KiB", 4096, 256, 32),
+        lines("Lines: 64 B lines, 64 KiB writes and reads, 1 in flight", 64, 1024));
   }
 }
