@@ -28,7 +28,7 @@ while [ $i -lt 1000 ]; do printf '%063d\n' $i; i=$((i + 1)); done >/tmp/burst.in
 cat /tmp/burst.in >/n/dchan/burst
 dd if=/n/dchan2/burst bs=65536 count=1 2>/dev/null >/tmp/burst.out
 check "one 64 KiB read(2) returns all 1000 buffered 64-byte lines" sh -c '[ "$(wc -l </tmp/burst.out)" = 1000 ] && cmp -s /tmp/burst.in /tmp/burst.out'
-check "stats shows the mode" grep -q "^/burst	2000	0	.*	lines$" /n/dchan/stats
+check "stats shows the mode" grep -q "^/burst	2000	0	.*	lines	" /n/dchan/stats
 
 # A rendezvous line channel: the write completes once readers took every line, one per read.
 touch /n/dchan/rv

@@ -137,6 +137,7 @@ public class Channel<T> {
     Object woken = null;
     lock.lock();
     try {
+      op.startedAtRendezvous = cap == 0;
       if (closed) {
         op.status = Op.Status.CLOSED;
       } else {
@@ -145,7 +146,7 @@ public class Channel<T> {
           op.status = Op.Status.SENT;
         } else {
           op.queuedAtStart = true;
-          op.queuedAtRendezvous = cap == 0;
+          op.queuedAt = System.nanoTime();
           sendq.append(op);
         }
       }
@@ -292,6 +293,7 @@ public class Channel<T> {
     Object woken = null;
     lock.lock();
     try {
+      op.startedAtRendezvous = cap == 0;
       if (canTake()) {
         woken = take(op);
         op.status = Op.Status.RECEIVED;
@@ -299,7 +301,7 @@ public class Channel<T> {
         op.status = Op.Status.CLOSED;
       } else {
         op.queuedAtStart = true;
-        op.queuedAtRendezvous = cap == 0;
+        op.queuedAt = System.nanoTime();
         recvq.append(op);
       }
       trace("StartReceive", op, op.status == Op.Status.RECEIVED ? "committed"
@@ -554,7 +556,10 @@ public class Channel<T> {
     }
   }
 
-  /** A consistent view of the channel for stats and ctl. */
+  /**
+   * A consistent view of the channel for stats, ctl and metrics; {@code oldestQueuedAt} is when
+   * the longest-waiting request was queued (System.nanoTime(); 0 if none waits).
+   */
   public record Snapshot(
       int capacity,
       int buffered,
@@ -563,13 +568,22 @@ public class Channel<T> {
       boolean closed,
       long sent,
       long received,
-      long dropped) {}
+      long dropped,
+      long oldestQueuedAt) {
+    /** How long the longest-waiting request has waited, in nanoseconds (0 if none waits). */
+    public long oldestWaitNanos(long nowNanos) {
+      return oldestQueuedAt == 0 ? 0 : Math.max(0, nowNanos - oldestQueuedAt);
+    }
+  }
 
   public final Snapshot snapshot() {
     lock.lock();
     try {
+      Op<T> s = sendq.peek();
+      Op<T> r = recvq.peek();
+      long oldest = s != null ? s.queuedAt : r != null ? r.queuedAt : 0; // never both (QueueInvariant)
       return new Snapshot(
-          cap, buf.size(), recvq.size(), sendq.size(), closed, sent, received, dropped);
+          cap, buf.size(), recvq.size(), sendq.size(), closed, sent, received, dropped, oldest);
     } finally {
       lock.unlock();
     }

@@ -49,8 +49,10 @@ public final class Op<T> {
    * may be called. It stays set after the op completes: it records how the op began.
    */
   boolean queuedAtStart;
-  /** Queued on a rendezvous channel: a partner usually arrives within microseconds. */
-  boolean queuedAtRendezvous;
+  /** The channel's capacity was 0 when it started (a queued one: its partner is usually near). */
+  boolean startedAtRendezvous;
+  /** System.nanoTime() when it was queued (0: never queued). */
+  long queuedAt;
   /** A single send's message; a single receive's message taken. */
   T message;
   /** A batch send's items (null: a single send). */
@@ -112,6 +114,16 @@ public final class Op<T> {
       return taken;
     }
     return message == null || isSend ? List.of() : Collections.singletonList(message);
+  }
+
+  /** Whether the channel was a rendezvous channel (capacity 0) when this op started. */
+  public boolean startedAtRendezvous() {
+    return startedAtRendezvous;
+  }
+
+  /** When it was queued, in System.nanoTime() (0 if it completed when it started). */
+  public long queuedAtNanos() {
+    return queuedAt;
   }
 
   /** Send: its items, in order (one for a single send). */

@@ -217,8 +217,9 @@ public final class ChannelModel {
     admit();
   }
 
+  /** The snapshot, with oldestQueuedAt 1 if anyone waits, else 0 (the model keeps no clock). */
   public Channel.Snapshot snapshot() {
-    return new Channel.Snapshot(
-        cap, buf.size(), recvq.size(), sendq.size(), closed, sent, received, dropped);
+    return new Channel.Snapshot(cap, buf.size(), recvq.size(), sendq.size(), closed, sent, received,
+        dropped, recvq.isEmpty() && sendq.isEmpty() ? 0 : 1);
   }
 }

@@ -147,8 +147,13 @@ class ChannelTest {
     Channel<String> ch = new Channel<>(1);
     ch.startSend("a", record, null);
     ch.startSend("b", record, null);
+    long before = System.nanoTime();
     Channel.Snapshot s = ch.snapshot();
-    assertEquals(new Channel.Snapshot(1, 1, 0, 1, false, 1, 0, 0), s);
+    assertEquals(new Channel.Snapshot(1, 1, 0, 1, false, 1, 0, 0, s.oldestQueuedAt()), s);
+    assertTrue(s.oldestQueuedAt() != 0 && s.oldestQueuedAt() <= before, "b waits since it was sent");
+    ch.startReceive(null, null);
+    ch.startReceive(null, null);
+    assertEquals(0, ch.snapshot().oldestQueuedAt(), "nobody waits");
   }
 
   @Test

@@ -10,12 +10,14 @@ import dchan.server.limits.Limit;
 import dchan.server.limits.LimitsTable;
 import dchan.server.limits.Refusals;
 import dchan.server.net.Acceptor;
+import dchan.server.net.ClientsTable;
 import dchan.server.net.Connection;
 import dchan.server.net.Connections;
 import dchan.server.net.Listener;
 import dchan.server.net.Loop;
 import dchan.server.net.TlsContext;
 import dchan.server.session.Config;
+import dchan.server.session.Counters;
 import dchan.server.session.Services;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -56,6 +58,7 @@ public final class Server implements AutoCloseable {
   private final Tree tree;
   private final Budget budget;
   private final Refusals refusals = new Refusals();
+  private final Counters counters = new Counters();
   private final Connections connections;
   private final Snapshots snapshots;
   private final Loop[] loops;
@@ -91,9 +94,10 @@ public final class Server implements AutoCloseable {
     Map<SpecialFile.Kind, Supplier<byte[]>> sources = Map.of(
         SpecialFile.Kind.CTL, ctl::text,
         SpecialFile.Kind.STATS, stats::text,
-        SpecialFile.Kind.LIMITS, limits::text);
+        SpecialFile.Kind.LIMITS, limits::text,
+        SpecialFile.Kind.CLIENTS, new ClientsTable(connections)::text);
     snapshots = new Snapshots(sources, stats::sample, true);
-    Services services = new Services(config, tree, ctl, snapshots, budget, refusals);
+    Services services = new Services(config, tree, ctl, snapshots, budget, refusals, counters);
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new Loop("dchan-loop-" + i);
     }

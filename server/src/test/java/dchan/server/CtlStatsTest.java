@@ -60,7 +60,7 @@ class CtlStatsTest extends ServerFixture {
     c.ok(1, new Msg.Tlopen(1, 0), Msg.Rlopen.class);
     String[] lines = text(c.rpc(6, new Msg.Tread(1, 0, 4000))).split("\n");
     assertEquals(
-        "path\tcapacity\tbuffered\treaders\twriters\tsent\treceived\tbytes\tdropped\tsend/s\trecv/s\tstate\trefused\tmode",
+        "path\tcapacity\tbuffered\treaders\twriters\tsent\treceived\tbytes\tdropped\tsend/s\trecv/s\tstate\trefused\tmode\toldest-wait",
         lines[0]);
     assertEquals(3, lines.length);
     assertTrue(lines[1].startsWith("/d/in\t0\t0\t0\t1\t0\t0\t0\t0\t"), lines[1]);

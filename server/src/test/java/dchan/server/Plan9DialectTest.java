@@ -66,7 +66,7 @@ class Plan9DialectTest extends ServerFixture {
     List<String> names = new ArrayList<>();
     long offset = 0;
     while (true) {
-      byte[] data = ((Msg.Rread) c.rpc(1, new Msg.Tread(2, offset, 70))).data();
+      byte[] data = ((Msg.Rread) c.rpc(1, new Msg.Tread(2, offset, 120))).data();
       if (data.length == 0) {
         break;
       }
@@ -76,7 +76,7 @@ class Plan9DialectTest extends ServerFixture {
       }
       offset += data.length;
     }
-    assertEquals(List.of("c1", "c2", "c3", "ctl", "limits", "stats"), names);
+    assertEquals(List.of("c1", "c2", "c3", "clients", "ctl", "limits", "stats"), names);
     assertInstanceOf(Msg.Rerror.class, c.rpc(1, new Msg.Tread(2, 3, 70)), "a bad offset is refused");
   }
 

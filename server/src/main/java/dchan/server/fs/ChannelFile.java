@@ -16,6 +16,7 @@ public final class ChannelFile extends Node {
   private final LongAdder bytesDelivered = new LongAdder();
   private final LongAdder droppedOutside = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  private final WaitHistogram rendezvousWaits = new WaitHistogram();
   final RateWindow sendRate = new RateWindow();
   final RateWindow receiveRate = new RateWindow();
 
@@ -53,6 +54,11 @@ public final class ChannelFile extends Node {
   /** A write was refused because the memory budget was exhausted (ENOSPC or EAGAIN). */
   public void refused() {
     refused.increment();
+  }
+
+  /** Sends on this channel while it was a rendezvous channel: how long each waited for its receiver. */
+  public WaitHistogram rendezvousWaits() {
+    return rendezvousWaits;
   }
 
   public long bytesDelivered() {

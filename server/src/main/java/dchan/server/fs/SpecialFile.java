@@ -2,7 +2,7 @@ package dchan.server.fs;
 
 /**
  * The server's own files at the root: {@code ctl} (write commands, read the configuration),
- * {@code stats} and {@code limits} (read-only tables). They cannot be removed, renamed or
+ * {@code stats}, {@code limits} and {@code clients} (read-only tables). They cannot be removed, renamed or
  * created; reads from offset 0 take a snapshot of the generated text (semantics.md sections 7, 8).
  */
 public final class SpecialFile extends Node {
@@ -10,7 +10,8 @@ public final class SpecialFile extends Node {
   public enum Kind {
     CTL("ctl", 0666),
     STATS("stats", 0444),
-    LIMITS("limits", 0444);
+    LIMITS("limits", 0444),
+    CLIENTS("clients", 0444);
 
     public final String fileName;
     final int perm;

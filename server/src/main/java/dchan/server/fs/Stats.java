@@ -32,7 +32,8 @@ public final class Stats {
     RECEIVE_RATE("recv/s", r -> rate(r.file.receiveRate.rate(r.s.received(), r.nowNanos))),
     STATE("state", r -> r.s.closed() ? "closed" : "open"),
     REFUSED("refused", r -> r.file.refusedCount()),
-    MODE("mode", r -> r.file.lines() ? "lines" : "messages");
+    MODE("mode", r -> r.file.lines() ? "lines" : "messages"),
+    OLDEST_WAIT("oldest-wait", r -> String.format(Locale.ROOT, "%.1f", r.s.oldestWaitNanos(r.nowNanos) / 1e9));
 
     final String label;
     final Function<Row, Object> value;

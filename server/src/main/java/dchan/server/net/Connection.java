@@ -76,6 +76,21 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
     return peer;
   }
 
+  /** The listener it came through. */
+  public Listener.Kind kind() {
+    return kind;
+  }
+
+  /** Who the peer proved to be beyond its address (a certificate subject), or null. */
+  public String identity() {
+    return io.identity();
+  }
+
+  /** When it was accepted, in System.nanoTime(). */
+  public long openedNanos() {
+    return opened;
+  }
+
   public Session session() {
     return session;
   }

@@ -33,6 +33,10 @@ public final class Loop implements Runnable {
   private final PriorityQueue<Timer> timers = new PriorityQueue<>(); // loop thread only
   private volatile boolean running = true;
   private long lastTick = System.nanoTime();
+  /** When this pass's work began (the first ready key, or select's return); 0 between passes. */
+  private long workStart;
+  /** Time spent working (not waiting in select), written by the loop thread only. */
+  private volatile long busyNanos;
 
   /** What a registered key's attachment does when ready. */
   public interface Handler {
@@ -60,6 +64,15 @@ public final class Loop implements Runnable {
 
   public void start() {
     thread.start();
+  }
+
+  public String name() {
+    return thread.getName();
+  }
+
+  /** Nanoseconds this loop has spent working rather than waiting for events. */
+  public long busyNanos() {
+    return busyNanos;
   }
 
   boolean inLoop() {
@@ -99,6 +112,9 @@ public final class Loop implements Runnable {
         } else {
           selector.select(this::serve, timeout);
         }
+        if (workStart == 0) {
+          workStart = System.nanoTime();
+        }
         wakeupPending.set(false);
         runTasks();
         runTimers();
@@ -112,6 +128,10 @@ public final class Loop implements Runnable {
       } catch (Throwable t) {
         Fatal.check(t);
         warn("writing replies (the loop carries on)", t);
+      }
+      if (workStart != 0) {
+        busyNanos += System.nanoTime() - workStart; // single writer
+        workStart = 0;
       }
     }
     for (SelectionKey k : selector.keys()) {
@@ -151,6 +171,9 @@ public final class Loop implements Runnable {
   }
 
   private void serve(SelectionKey key) {
+    if (workStart == 0) {
+      workStart = System.nanoTime();
+    }
     Handler h = (Handler) key.attachment();
     if (key.isValid()) {
       guarded(h, () -> h.ready(key));

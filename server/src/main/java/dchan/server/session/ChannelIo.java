@@ -116,6 +116,10 @@ final class ChannelIo {
 
   /** Rwrite with the count accepted; EPIPE if the channel was closed before any of it was. */
   private Msg written(Request r, Op<byte[]> op) throws P9Error {
+    if (op.startedAtRendezvous() && op.status() == Op.Status.SENT) {
+      long waited = op.completedAtStart() ? 0 : System.nanoTime() - op.queuedAtNanos();
+      ((ChannelFile) r.fid.node).rendezvousWaits().observe(waited);
+    }
     int count = settle(r, op);
     if (count == 0 && op.status() == Op.Status.CLOSED) {
       throw new P9Error(Errno.EPIPE);

@@ -8,4 +8,4 @@ import dchan.server.limits.Refusals;
 
 /** What every session of one server shares. */
 public record Services(Config config, Tree tree, Ctl ctl, Snapshots snapshots, Budget budget,
-    Refusals refusals) {}
+    Refusals refusals, Counters counters) {}

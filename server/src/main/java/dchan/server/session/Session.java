@@ -94,6 +94,25 @@ public final class Session implements Listener<byte[]> {
     return account;
   }
 
+  /** A request waiting on a channel, for the operator's {@code clients} file. */
+  public record Waiting(String path, boolean write, long sinceNanos) {}
+
+  /** What the {@code clients} file shows of this session. */
+  public record Status(Dialect dialect, int msize, int fids, List<Waiting> waiting) {}
+
+  /** This session now: dialect, msize, open fids and the channel requests that wait, oldest first. */
+  public Status status() {
+    List<Waiting> w = new ArrayList<>();
+    for (Request r : outstanding.values()) {
+      if ((r.state == Request.State.PENDING || r.state == Request.State.QUEUED) && r.fid != null
+          && r.fid.node instanceof ChannelFile c && r.parkedAt != 0) {
+        w.add(new Waiting(services.tree().path(c), r.msg instanceof Msg.Twrite, r.parkedAt));
+      }
+    }
+    w.sort((a, b) -> Long.compare(a.sinceNanos(), b.sinceNanos()));
+    return new Status(dialect, msize, fids.size(), w);
+  }
+
   /** The dialect of the current session, or null before a successful Tversion. */
   public Dialect dialect() {
     return dialect;
@@ -196,6 +215,9 @@ public final class Session implements Listener<byte[]> {
       LOG.fine(peer + " <- tag " + d.tag() + " " + (d.msg() != null ? d.msg() : "type " + d.typeId()));
     }
     Type t = Type.of(d.typeId());
+    if (t != null && (t.id & 1) == 0) {
+      services.counters().request(t);
+    }
     if (d.msg() == null) {
       if (t == null || (t.id & 1) == 0) { // unknown, or a malformed T-message
         sendError(d.tag(), new P9Error(t == null ? Errno.EOPNOTSUPP : Errno.EPROTO,
@@ -376,6 +398,7 @@ public final class Session implements Listener<byte[]> {
 
   /** The error reply in dialect d: Rlerror on 9P2000.L, Rerror (with errno on .u) otherwise. */
   Msg error(P9Error e, Dialect d) {
+    services.counters().error(e.errno);
     if (e.limit != null) {
       services.refusals().count(e.limit, peer);
     }
@@ -406,6 +429,8 @@ public final class Session implements Listener<byte[]> {
     f.reads.add(r);
     if (f.reads.size() == 1) {
       serveReads(f);
+    } else {
+      r.parkedAt = System.nanoTime(); // it waits behind the head read
     }
     return null;
   }
@@ -432,7 +457,9 @@ public final class Session implements Listener<byte[]> {
   void park(Request r, Op<byte[]> op) {
     r.op = op;
     r.state = Request.State.PENDING; // QUEUED -> PENDING, or -> PENDING for a write (spec: Serve, ArriveWrite)
-    r.parkedAt = System.nanoTime();
+    if (r.parkedAt == 0) {
+      r.parkedAt = System.nanoTime();
+    }
   }
 
   /** Channel listener: runs on whichever thread completed the op. */

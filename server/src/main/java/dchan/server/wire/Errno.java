@@ -19,6 +19,7 @@ public enum Errno {
   EINVAL(22, "Invalid argument"),
   EMFILE(24, "Too many open files"),
   ENOSPC(28, "No space left on device"),
+  EROFS(30, "Read-only file system"),
   EPIPE(32, "Broken pipe"),
   ENAMETOOLONG(36, "File name too long"),
   ENOSYS(38, "Function not implemented"),

@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * -Djazzer.max_duration=10m} fuzzes longer.
  */
 class SessionFuzzTest {
-  private static final List<String> NAMES = List.of("a", "b", "d", "ctl", "stats", "limits", "..");
+  private static final List<String> NAMES = List.of("a", "b", "d", "ctl", "stats", "limits", "clients", "..");
   private static final List<Dialect> DIALECTS = List.of(Dialect.P9_2000_L, Dialect.P9_2000_U, Dialect.P9_2000);
 
   /** One connection: its session and what the harness knows of its tags. */
@@ -153,9 +153,10 @@ class SessionFuzzTest {
     Ctl ctl = new Ctl(tree);
     Stats stats = new Stats(tree);
     Map<SpecialFile.Kind, Supplier<byte[]>> sources = Map.of(SpecialFile.Kind.CTL, ctl::text,
-        SpecialFile.Kind.STATS, stats::text, SpecialFile.Kind.LIMITS, () -> new byte[] {'x', '\n'});
+        SpecialFile.Kind.STATS, stats::text, SpecialFile.Kind.LIMITS, () -> new byte[] {'x', '\n'},
+        SpecialFile.Kind.CLIENTS, () -> new byte[] {'c', '\n'});
     Services services = new Services(config, tree, ctl, new Snapshots(sources, () -> {}, false), budget,
-        new Refusals());
+        new Refusals(), new Counters());
     Conn.LOG.setLength(0);
     Conn[] conns = {new Conn(services, "A"), new Conn(services, "B")};
     for (Conn c : conns) {
