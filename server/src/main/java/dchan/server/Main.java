@@ -3,17 +3,13 @@ package dchan.server;
 import dchan.server.net.Cidr;
 import dchan.server.session.Config;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "dchan",
     mixinStandardHelpOptions = true,
-    version = "dchan 0.1.0",
+    versionProvider = Main.Version.class,
     description = "Serves Go-style channels as files over 9P (9P2000, 9P2000.u, 9P2000.L).")
 public final class Main implements Callable<Integer> {
   @Option(names = "--listen", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 serves other machines).")
@@ -97,6 +93,26 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--log-level", defaultValue = "info", description = "warning, info, or debug (protocol traces) (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
+  @Option(names = "--log-format", defaultValue = "text", description = "text, or json: one object per line for log shippers (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  @Option(names = "--metrics", description = "Serve Prometheus metrics at http://ADDR:PORT/metrics and /health, e.g. 127.0.0.1:9466 (default: off).")
+  String metrics;
+
+  @Option(names = "--metrics-max-channels", defaultValue = "1000", description = "Channels with series of their own in the metrics; the rest are added up under channel=\"_other\" (default: ${DEFAULT-VALUE}).")
+  int metricsMaxChannels;
+
+  @Option(names = "--drain-timeout", defaultValue = "10", description = "Seconds SIGTERM lets readers drain buffered messages before exit (default: ${DEFAULT-VALUE}; 0: exit at once).")
+  int drainTimeout;
+
+  /** --version: the version and the commit of this build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {Build.current().toString()};
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Config config;
@@ -118,28 +134,66 @@ public final class Main implements Callable<Integer> {
       problems.forEach(p -> System.err.println("dchan: " + p));
       return 2;
     }
-    configureLogging(logLevel);
-    Fatal.install();
-    Server server;
+    InetSocketAddress metricsAt;
     try {
-      server = new Server(endpoints, config, threads).start();
+      require(logFormat.equals("text") || logFormat.equals("json"), "--log-format must be text or json");
+      require(metricsMaxChannels >= 0, "--metrics-max-channels must be at least 0");
+      require(drainTimeout >= 0, "--drain-timeout must be at least 0");
+      metricsAt = metrics == null ? null : hostPort("--metrics", metrics);
     } catch (IllegalArgumentException e) {
       System.err.println("dchan: " + e.getMessage());
       return 2;
     }
+    LogSetup.configure(logLevel, logFormat);
+    Fatal.install();
+    Server server;
+    try {
+      server = new Server(endpoints, config, threads).start();
+      if (metricsAt != null) {
+        server.serveMetrics(metricsAt, metricsMaxChannels);
+      }
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      System.err.println("dchan: " + e.getMessage());
+      return 2;
+    }
     server.listening().forEach(System.out::println);
+    if (metricsAt != null) {
+      System.out.println("dchan metrics on http://" + hostText(metricsAt) + ":" + server.metricsPort() + "/metrics");
+    }
     System.out.flush();
-    // SIGTERM / SIGINT: the JVM runs this hook and halts. The main thread never returns (a
-    // System.exit during shutdown would block), and JUL may already be reset, hence stderr.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  System.err.println("dchan stopped");
-                }));
+    // SIGTERM / SIGINT drain, then exit (Shutdown); the main thread just waits.
+    Shutdown.install(server, drainTimeout * 1_000_000_000L);
     Thread.currentThread().join();
     return 0;
+  }
+
+  /** "ADDR:PORT", "[v6]:PORT" or ":PORT" (loopback) as an address; IllegalArgumentException names flag. */
+  static InetSocketAddress hostPort(String flag, String v) {
+    int colon = v.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(flag + " must be ADDR:PORT, such as 127.0.0.1:9466");
+    }
+    String host = v.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int p;
+    try {
+      p = Integer.parseInt(v.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + ": bad port in " + v);
+    }
+    require(p >= 0 && p <= 65535, flag + ": port must be 0 to 65535");
+    try {
+      return new InetSocketAddress(host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host), p);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(flag + ": unknown address " + host);
+    }
+  }
+
+  private static String hostText(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return h.contains(":") ? "[" + h + "]" : h;
   }
 
   /** Where to listen and whom to admit; IllegalArgumentException names the bad flag. */
@@ -214,33 +268,6 @@ public final class Main implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--max-memory: not a size: " + v);
     }
-  }
-
-  static void configureLogging(String level) {
-    Level l =
-        switch (level.toLowerCase(Locale.ROOT)) {
-          case "debug", "fine" -> Level.FINE;
-          case "warning", "warn" -> Level.WARNING;
-          default -> Level.INFO;
-        };
-    Logger root = Logger.getLogger("");
-    for (var h : root.getHandlers()) {
-      root.removeHandler(h);
-    }
-    ConsoleHandler h = new ConsoleHandler();
-    h.setLevel(l);
-    h.setFormatter(
-        new SimpleFormatter() {
-          @Override
-          public String format(LogRecord r) {
-            String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
-            return String.format(
-                "%1$tF %1$tT %2$s %3$s%4$s%n", r.getMillis(), r.getLevel(), r.getMessage(), thrown);
-          }
-        });
-    root.addHandler(h);
-    root.setLevel(l);
-    Logger.getLogger("dchan").setLevel(l);
   }
 
   public static void main(String[] args) {

@@ -9,6 +9,8 @@ import dchan.server.limits.Budget;
 import dchan.server.limits.Limit;
 import dchan.server.limits.LimitsTable;
 import dchan.server.limits.Refusals;
+import dchan.server.metrics.Metrics;
+import dchan.server.metrics.MetricsEndpoint;
 import dchan.server.net.Acceptor;
 import dchan.server.net.ClientsTable;
 import dchan.server.net.Connection;
@@ -64,6 +66,9 @@ public final class Server implements AutoCloseable {
   private final Loop[] loops;
   private final List<Listener> listeners = new ArrayList<>();
   private final Endpoints endpoints;
+  private volatile boolean draining;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private MetricsEndpoint metrics;
 
   /** Plain TCP on address, admitting loopback clients (tests, benchmarks). */
   public Server(InetSocketAddress address, Config requested, int threads) throws IOException {
@@ -335,6 +340,56 @@ public final class Server implements AutoCloseable {
     return refusals;
   }
 
+  /**
+   * Serves Prometheus metrics and /health over HTTP at {@code at} (port 0: a free one), with
+   * per-channel series for at most {@code maxChannels} channels; returns the port.
+   */
+  public int serveMetrics(InetSocketAddress at, int maxChannels) throws IOException {
+    Build b = Build.current();
+    Metrics m = new Metrics(new Metrics.Sources(tree, connections, budget, refusals, counters, loops,
+        () -> draining, b.version(), b.commit()), maxChannels);
+    metrics = new MetricsEndpoint(at, m, () -> !draining && !closed.get());
+    LOG.info("metrics on http://" + at.getAddress().getHostAddress() + ":" + metrics.port()
+        + "/metrics (per-channel series for at most " + maxChannels + " channels)");
+    return metrics.port();
+  }
+
+  /** The metrics port, or -1 if metrics are off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
+  }
+
+  /** True from the start of a drain (or a close) on: the server no longer accepts. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Drains before exit (see {@link Drain}): stops accepting, refuses new files, closes every
+   * channel and waits up to timeoutNanos for readers to take what is buffered; logs and returns
+   * what was left. The caller closes the server afterwards.
+   */
+  public Drain.Report drain(long timeoutNanos) {
+    draining = true;
+    long buffered = 0;
+    int channels = 0;
+    for (dchan.server.fs.ChannelFile c : tree.liveChannels()) {
+      buffered += c.channel().snapshot().buffered();
+      channels++;
+    }
+    closeListeners();
+    LOG.info("draining: no longer accepting; " + buffered + " buffered message" + (buffered == 1 ? "" : "s")
+        + " on " + channels + " channel" + (channels == 1 ? "" : "s") + "; channels closed; waiting up to "
+        + seconds(timeoutNanos) + " for readers");
+    Drain.Report r = Drain.run(tree, connections, timeoutNanos);
+    if (r.leftMessages() == 0) {
+      LOG.info(r.summary());
+    } else {
+      LOG.warning(r.summary());
+    }
+    return r;
+  }
+
   /** Closes every listener; removes the Unix socket file if this server bound it. */
   private void closeListeners() {
     for (Listener l : listeners) {
@@ -351,7 +406,13 @@ public final class Server implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     closeListeners();
+    if (metrics != null) {
+      metrics.close();
+    }
     for (Connection c : connections.all()) {
       c.closeNow("server stopped");
     }

@@ -89,15 +89,18 @@ final class ServerProcess implements AutoCloseable {
     return lines.stream().filter(l -> l.contains(substring)).count();
   }
 
+  /** Sends the process a signal by name ("TERM", "INT"). */
+  void signal(String name) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+  }
+
+  /** Ends the process at once (SIGKILL): tests that want the drain send SIGTERM themselves. */
   @Override
   public void close() {
-    process.destroy();
+    process.destroyForcibly();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+      process.waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }

@@ -12,7 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Builds the text of the special files (ctl, stats, limits) off the selector loops, and samples
+ * Builds the text of the special files (ctl, stats, limits, clients) off the selector loops, and samples
  * the channel rates once a second, on one thread ("dchan-snapshots").
  *
  * <p>A read of a special file from offset 0 asks for a snapshot ({@link #request}); it is

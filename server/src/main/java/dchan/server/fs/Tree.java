@@ -41,6 +41,7 @@ public final class Tree {
   private volatile LongConsumer droppedBytes = n -> {};
 
   public final Dir root;
+  private boolean frozen; // guarded by this
   private final Map<SpecialFile.Kind, SpecialFile> special = new EnumMap<>(SpecialFile.Kind.class);
 
   public Tree(int maxFiles, int maxDepth) {
@@ -169,6 +170,9 @@ public final class Tree {
       throws P9Error {
     Dir d = liveDir(dir);
     checkName(name);
+    if (frozen) {
+      throw new P9Error(Errno.EROFS, "the server is draining: no new files");
+    }
     if (d.children.containsKey(name)) {
       throw new P9Error(Errno.EEXIST);
     }
@@ -183,6 +187,11 @@ public final class Tree {
     files++;
     d.touch(System.currentTimeMillis());
     return n;
+  }
+
+  /** From now on no channel or directory can be created (EROFS): the server drains. */
+  public synchronized void freeze() {
+    frozen = true;
   }
 
   /** Looks a name up in a directory without walking (unlinkat, renameat). */

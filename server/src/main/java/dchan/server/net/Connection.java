@@ -86,6 +86,16 @@ public final class Connection implements Transport, Loop.Handler, Pass.Flushable
     return io.identity();
   }
 
+  /**
+   * Whether it has nothing left to hand over: no reply bytes queued, no fid holding the rest of a
+   * message. Takes the session's lock.
+   */
+  public boolean quiet() {
+    boolean[] quiet = new boolean[1];
+    session.locked(() -> quiet[0] = closed || (out.isEmpty() && session.status().remainders() == 0));
+    return quiet[0];
+  }
+
   /** When it was accepted, in System.nanoTime(). */
   public long openedNanos() {
     return opened;

@@ -97,8 +97,11 @@ public final class Session implements Listener<byte[]> {
   /** A request waiting on a channel, for the operator's {@code clients} file. */
   public record Waiting(String path, boolean write, long sinceNanos) {}
 
-  /** What the {@code clients} file shows of this session. */
-  public record Status(Dialect dialect, int msize, int fids, List<Waiting> waiting) {}
+  /**
+   * What the {@code clients} file shows of this session; {@code remainders}: fids holding the
+   * unread rest of a message (a drain waits for them).
+   */
+  public record Status(Dialect dialect, int msize, int fids, List<Waiting> waiting, int remainders) {}
 
   /** This session now: dialect, msize, open fids and the channel requests that wait, oldest first. */
   public Status status() {
@@ -110,7 +113,11 @@ public final class Session implements Listener<byte[]> {
       }
     }
     w.sort((a, b) -> Long.compare(a.sinceNanos(), b.sinceNanos()));
-    return new Status(dialect, msize, fids.size(), w);
+    int remainders = 0;
+    for (Fid f : fids.values()) {
+      remainders += f.remainder != null ? 1 : 0;
+    }
+    return new Status(dialect, msize, fids.size(), w, remainders);
   }
 
   /** The dialect of the current session, or null before a successful Tversion. */

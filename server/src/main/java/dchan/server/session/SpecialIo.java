@@ -8,7 +8,7 @@ import dchan.server.wire.P9Error;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads of ctl, stats and limits, and writes of ctl (semantics.md sections 7 and 8). A read from
+ * Reads of ctl, stats, limits and clients, and writes of ctl (semantics.md sections 7 and 8). A read from
  * offset 0 asks the snapshot thread for a fresh text and parks until it comes (the loop never
  * builds it); reads at higher offsets continue that snapshot, which the fid holds, charged to the
  * connection's account, until the next offset-0 read or the clunk. Runs under the session's lock.
