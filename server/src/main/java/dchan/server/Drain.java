@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * The graceful drain before exit (semantics.md section 12), run once on SIGTERM: the server stops
  * accepting, the tree takes no new files (EROFS), every channel is closed — new and waiting
  * writes fail with EPIPE, readers get what is buffered and then end-of-file — and the drain waits
- * until every buffered message has been taken and its reply written, or until the timeout. What
- * is left is reported, channel by channel.
+ * until every buffered message has been taken and its reply written (then half a second more, so
+ * that readers can come back for their end-of-file), or until the timeout. What is left is
+ * reported, channel by channel.
  */
 final class Drain {
   /** The outcome: how long it took and what was left undelivered (channel path, messages). */
@@ -27,6 +28,9 @@ final class Drain {
     }
   }
 
+  /** After the last message is taken: time for readers to come back for their end-of-file. */
+  static final long LINGER_NANOS = 500_000_000L;
+
   private Drain() {}
 
   static Report run(Tree tree, Connections connections, long timeoutNanos) {
@@ -36,13 +40,9 @@ final class Drain {
       c.channel().close();
     }
     while (System.nanoTime() - start < timeoutNanos && !settled(tree, connections)) {
-      try {
-        TimeUnit.MILLISECONDS.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+      sleep(20_000_000L);
     }
+    sleep(Math.min(LINGER_NANOS, timeoutNanos - (System.nanoTime() - start)));
     List<String> left = new ArrayList<>();
     long messages = 0;
     for (Tree.Entry e : tree.channels()) {
@@ -54,6 +54,17 @@ final class Drain {
     }
     left.sort(null);
     return new Report(System.nanoTime() - start, left, messages);
+  }
+
+  private static void sleep(long nanos) {
+    if (nanos <= 0) {
+      return;
+    }
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Nothing buffered, nothing queued for a client, no fid holding the rest of a message. */
