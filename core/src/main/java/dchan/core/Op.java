@@ -21,6 +21,12 @@ import java.util.List;
  *
  * <p>Fields other than {@link #attachment} are written only under the channel's lock; {@code
  * status} is volatile so that a thread woken by the listener (or spinning) sees the outcome.
+ *
+ * <p>A <em>remote</em> op ({@link #remote}) stands for a request on a channel that lives
+ * elsewhere (a replicated channel, decided by a log): it starts PENDING and queued, its owner
+ * completes it once ({@link #completeRemote}), and its {@link #cancel()} only asks: it returns
+ * false and the outcome — CANCELLED if the cancel won — arrives through the listener like any
+ * other.
  */
 public final class Op<T> {
   /** Outcome of a request. */
@@ -37,7 +43,9 @@ public final class Op<T> {
     CANCELLED
   }
 
-  final Channel<T> channel;
+  final Channel<T> channel; // null for a remote op
+  /** A remote op's owner, asked to withdraw it (null for a local op). */
+  private final Remote<T> remote;
   final boolean isSend;
   final Listener<T> listener;
   /** Free for the caller: the server's request, a parked thread. Not touched by the channel. */
@@ -70,7 +78,13 @@ public final class Op<T> {
 
   Op(Channel<T> channel, boolean isSend, T message, List<T> batch, long budget, Listener<T> listener,
       Object attachment) {
+    this(channel, null, isSend, message, batch, budget, listener, attachment);
+  }
+
+  private Op(Channel<T> channel, Remote<T> remote, boolean isSend, T message, List<T> batch,
+      long budget, Listener<T> listener, Object attachment) {
     this.channel = channel;
+    this.remote = remote;
     this.isSend = isSend;
     this.message = message;
     this.batch = batch;
@@ -85,7 +99,7 @@ public final class Op<T> {
    */
   public Status status() {
     Status s = status;
-    return s == Status.PENDING ? channel.statusUnderLock(this) : s;
+    return s == Status.PENDING && channel != null ? channel.statusUnderLock(this) : s;
   }
 
   public boolean isPending() {
@@ -180,7 +194,57 @@ public final class Op<T> {
    *     called)
    */
   public boolean cancel() {
+    if (remote != null) {
+      remote.cancel(this);
+      return false; // decided elsewhere: the outcome comes through the listener
+    }
     return channel.withdraw(this);
+  }
+
+  /** Whether this op is remote ({@link #remote}): its cancel is decided elsewhere, later. */
+  public boolean isRemote() {
+    return remote != null;
+  }
+
+  /** The owner of remote ops: asked to withdraw one, it reports the outcome through completeRemote. */
+  public interface Remote<T> {
+    void cancel(Op<T> op);
+  }
+
+  /**
+   * A remote op: a send (message, or batch if not null) or a receive (budget ≥ 0: a batch receive
+   * of that weight; -1: one message), pending until {@link #completeRemote}.
+   */
+  public static <T> Op<T> remote(boolean isSend, T message, List<T> batch, long budget,
+      Listener<T> listener, Object attachment, Remote<T> owner) {
+    Op<T> op = new Op<>(null, owner, isSend, message, batch == null ? null : List.copyOf(batch),
+        isSend ? -1 : budget, listener, attachment);
+    op.queuedAtStart = true;
+    op.queuedAt = System.nanoTime();
+    return op;
+  }
+
+  /**
+   * Completes a remote op, once, and calls its listener: a send with how many of its items were
+   * accepted, a receive with what it took (empty for CLOSED or CANCELLED).
+   */
+  public void completeRemote(Status outcome, int acceptedItems, List<T> items, boolean atRendezvous) {
+    if (remote == null || status != Status.PENDING || outcome == Status.PENDING) {
+      throw new IllegalStateException("not a pending remote op: " + this);
+    }
+    accepted = acceptedItems;
+    startedAtRendezvous = atRendezvous;
+    if (!isSend && !items.isEmpty()) {
+      if (single()) {
+        message = items.get(0);
+      } else {
+        taken = new ArrayList<>(items);
+      }
+    }
+    status = outcome;
+    if (listener != null) {
+      listener.completed(this);
+    }
   }
 
   @Override

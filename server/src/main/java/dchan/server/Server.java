@@ -102,7 +102,7 @@ public final class Server implements AutoCloseable {
         SpecialFile.Kind.LIMITS, limits::text,
         SpecialFile.Kind.CLIENTS, new ClientsTable(connections)::text);
     snapshots = new Snapshots(sources, stats::sample, true);
-    Services services = new Services(config, tree, ctl, snapshots, budget, refusals, counters);
+    Services services = Services.local(config, tree, ctl, snapshots, budget, refusals, counters);
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new Loop("dchan-loop-" + i);
     }

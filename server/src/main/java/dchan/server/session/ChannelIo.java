@@ -39,7 +39,7 @@ final class ChannelIo {
       s.respondData(r, EMPTY, 0, 0, 0);
       return true;
     }
-    Op<byte[]> op = c.lines() ? c.channel().startReceiveBatch(r.count, s, r) : c.channel().startReceive(s, r);
+    Op<byte[]> op = s.services.channelOps().receive(c, r.count, s, r);
     if (op.completedAtStart()) {
       deliver(r, f, c, op);
       return true;
@@ -61,9 +61,7 @@ final class ChannelIo {
     }
     r.held = data.length;
     r.fid = f;
-    Op<byte[]> op = c.lines()
-        ? c.channel().startSendBatch(Lines.split(data), s, r)
-        : c.channel().startSend(data, s, r);
+    Op<byte[]> op = s.services.channelOps().send(c, data, s, r);
     if (op.completedAtStart()) {
       return written(r, op);
     }
@@ -76,6 +74,10 @@ final class ChannelIo {
   void complete(Request r, Op<byte[]> op) {
     if (r.done()) {
       return; // abandoned by a close that ran first
+    }
+    if (op.status() == Op.Status.CANCELLED && !s.isClosed()) {
+      s.cancelWon(r); // a remote op whose cancel won (cluster)
+      return;
     }
     r.state = Request.State.MATCHED; // PENDING -> MATCHED (spec: Match, AcceptWrite), replied below
     ChannelFile c = (ChannelFile) r.fid.node;

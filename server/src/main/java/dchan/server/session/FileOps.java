@@ -48,8 +48,8 @@ final class FileOps {
     return new Msg.Ropen(open(s.fid(o.fid()), o.mode() & 3, (o.mode() & ORCLOSE) != 0), s.iounit());
   }
 
-  Msg mkdir(Msg.Tmkdir c) throws P9Error {
-    return new Msg.Rmkdir(s.services.tree().mkdir(s.fid(c.dfid()).node, c.name()).qid());
+  Msg mkdir(Request r, Msg.Tmkdir c) throws P9Error {
+    return s.later(r, s.services.mutations().mkdir(s.fid(c.dfid()).node, c.name()), d -> new Msg.Rmkdir(d.qid()));
   }
 
   Msg statfs(Msg.Tstatfs f) throws P9Error {
@@ -59,16 +59,15 @@ final class FileOps {
     return new Msg.Rstatfs(V9FS_MAGIC, 4096, 0, 0, 0, t.maxFiles(), free, 0, Tree.MAX_NAME);
   }
 
-  Msg renameat(Msg.Trenameat r) throws P9Error {
-    Tree t = s.services.tree();
-    Node n = t.child(s.fid(r.oldDirFid()).node, r.oldName());
-    t.rename(n, s.fid(r.newDirFid()).node, r.newName());
-    return new Msg.Rrenameat();
+  Msg renameat(Request q, Msg.Trenameat r) throws P9Error {
+    Node n = s.services.tree().child(s.fid(r.oldDirFid()).node, r.oldName());
+    return s.later(q, s.services.mutations().rename(n, s.fid(r.newDirFid()).node, r.newName()),
+        v -> new Msg.Rrenameat());
   }
 
-  Msg rename(Msg.Trename r) throws P9Error {
-    s.services.tree().rename(s.fid(r.fid()).node, s.fid(r.dfid()).node, r.name());
-    return new Msg.Rrename();
+  Msg rename(Request q, Msg.Trename r) throws P9Error {
+    return s.later(q, s.services.mutations().rename(s.fid(r.fid()).node, s.fid(r.dfid()).node, r.name()),
+        v -> new Msg.Rrename());
   }
 
   Msg getlock(Msg.Tgetlock l) throws P9Error {
@@ -172,7 +171,7 @@ final class FileOps {
     return n.qid();
   }
 
-  Msg create(Msg.Tcreate c) throws P9Error {
+  Msg create(Request r, Msg.Tcreate c) throws P9Error {
     Fid f = s.fid(c.fid());
     if (f.open) {
       throw new P9Error(Errno.EBADF, "fid already open");
@@ -180,32 +179,33 @@ final class FileOps {
     if ((c.perm() & SPECIAL_FILES) != 0) {
       throw new P9Error(Errno.EOPNOTSUPP, "only channels and directories can be created");
     }
-    Node n =
-        (c.perm() & Stat.DMDIR) != 0
-            ? s.services.tree().mkdir(f.node, c.name())
-            : s.services.tree().createChannel(f.node, c.name());
-    f.node = n;
-    open(f, n.isDir() ? 0 : c.mode() & 3, (c.mode() & ORCLOSE) != 0);
-    return new Msg.Rcreate(n.qid(), s.iounit());
+    Mutations m = s.services.mutations();
+    return s.later(r, (c.perm() & Stat.DMDIR) != 0 ? m.mkdir(f.node, c.name()) : m.createChannel(f.node, c.name()), n -> {
+      f.node = n;
+      open(f, n.isDir() ? 0 : c.mode() & 3, (c.mode() & ORCLOSE) != 0);
+      return new Msg.Rcreate(n.qid(), s.iounit());
+    });
   }
 
-  Msg lcreate(Msg.Tlcreate c) throws P9Error {
+  Msg lcreate(Request r, Msg.Tlcreate c) throws P9Error {
     Fid f = s.fid(c.fid());
     if (f.open) {
       throw new P9Error(Errno.EBADF, "fid already open");
     }
-    Node n = s.services.tree().createChannel(f.node, c.name());
-    f.node = n;
-    open(f, c.flags() & 3, false);
-    return new Msg.Rlcreate(n.qid(), s.iounit());
+    return s.later(r, s.services.mutations().createChannel(f.node, c.name()), n -> {
+      f.node = n;
+      open(f, c.flags() & 3, false);
+      return new Msg.Rlcreate(n.qid(), s.iounit());
+    });
   }
 
-  Msg mknod(Msg.Tmknod c) throws P9Error {
+  Msg mknod(Request r, Msg.Tmknod c) throws P9Error {
     int type = c.mode() & S_IFMT;
     if (type != 0 && type != S_IFREG) {
       throw new P9Error(Errno.EOPNOTSUPP, "only regular files (channels) can be created");
     }
-    return new Msg.Rmknod(s.services.tree().createChannel(s.fid(c.dfid()).node, c.name()).qid());
+    return s.later(r, s.services.mutations().createChannel(s.fid(c.dfid()).node, c.name()),
+        n -> new Msg.Rmknod(n.qid()));
   }
 
   // ---- reads and writes on ctl, stats, directories ----
@@ -240,7 +240,7 @@ final class FileOps {
       return s.channels.write(r, f, c, w);
     }
     if (f.node instanceof SpecialFile sf && sf.writable()) {
-      return s.specials.writeCtl(w);
+      return s.specials.writeCtl(r, w);
     }
     if (f.node.isDir()) {
       throw new P9Error(Errno.EISDIR);
@@ -351,7 +351,7 @@ final class FileOps {
    * wstat(5), all or nothing: a new name renames in place; length 0 (truncation), mode and times
    * are accepted and change no messages; an all-"don't touch" stat is a sync.
    */
-  Msg wstat(Fid f, Stat st) throws P9Error {
+  Msg wstat(Request r, Fid f, Stat st) throws P9Error {
     Node n = f.node;
     if (st.length() != -1 && st.length() != 0) {
       throw new P9Error(Errno.EINVAL, "length can only be set to 0");
@@ -359,19 +359,20 @@ final class FileOps {
     if (st.mode() != -1 && ((st.mode() & Stat.DMDIR) != 0) != n.isDir()) {
       throw new P9Error(Errno.EINVAL, "cannot change a file's type");
     }
+    if (st.mtime() != -1) {
+      n.touch(Integer.toUnsignedLong(st.mtime()) * 1000);
+    }
     if (!st.name().isEmpty() && !st.name().equals(n.name())) {
       if (n == s.services.tree().root) {
         throw new P9Error(Errno.EPERM);
       }
-      s.services.tree().rename(n, s.services.tree().parent(n), st.name());
-    }
-    if (st.mtime() != -1) {
-      n.touch(Integer.toUnsignedLong(st.mtime()) * 1000);
+      return s.later(r, s.services.mutations().rename(n, s.services.tree().parent(n), st.name()),
+          v -> new Msg.Rwstat());
     }
     return new Msg.Rwstat();
   }
 
-  Msg unlinkat(Msg.Tunlinkat u) throws P9Error {
+  Msg unlinkat(Request r, Msg.Tunlinkat u) throws P9Error {
     Node n = s.services.tree().child(s.fid(u.dirFid()).node, u.name());
     boolean rmdir = (u.flags() & AT_REMOVEDIR) != 0;
     if (rmdir && !n.isDir()) {
@@ -380,7 +381,6 @@ final class FileOps {
     if (!rmdir && n.isDir()) {
       throw new P9Error(Errno.EISDIR);
     }
-    s.services.tree().remove(n);
-    return new Msg.Runlinkat();
+    return s.later(r, s.services.mutations().remove(n), v -> new Msg.Runlinkat());
   }
 }

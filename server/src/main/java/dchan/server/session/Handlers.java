@@ -50,21 +50,21 @@ final class Handlers {
     on(Type.TWALK, (s, r) -> s.files.walk((Msg.Twalk) r.msg));
     on(Type.TOPEN, (s, r) -> s.files.open((Msg.Topen) r.msg));
     on(Type.TLOPEN, (s, r) -> s.files.lopen((Msg.Tlopen) r.msg));
-    on(Type.TCREATE, (s, r) -> s.files.create((Msg.Tcreate) r.msg));
-    on(Type.TLCREATE, (s, r) -> s.files.lcreate((Msg.Tlcreate) r.msg));
-    on(Type.TMKDIR, (s, r) -> s.files.mkdir((Msg.Tmkdir) r.msg));
-    on(Type.TMKNOD, (s, r) -> s.files.mknod((Msg.Tmknod) r.msg));
+    on(Type.TCREATE, (s, r) -> s.files.create(r, (Msg.Tcreate) r.msg));
+    on(Type.TLCREATE, (s, r) -> s.files.lcreate(r, (Msg.Tlcreate) r.msg));
+    on(Type.TMKDIR, (s, r) -> s.files.mkdir(r, (Msg.Tmkdir) r.msg));
+    on(Type.TMKNOD, (s, r) -> s.files.mknod(r, (Msg.Tmknod) r.msg));
     // attributes
     on(Type.TSTAT, (s, r) -> new Msg.Rstat(s.files.stat(s.fid(((Msg.Tstat) r.msg).fid()).node)));
-    on(Type.TWSTAT, (s, r) -> s.files.wstat(s.fid(((Msg.Twstat) r.msg).fid()), ((Msg.Twstat) r.msg).stat()));
+    on(Type.TWSTAT, (s, r) -> s.files.wstat(r, s.fid(((Msg.Twstat) r.msg).fid()), ((Msg.Twstat) r.msg).stat()));
     on(Type.TGETATTR, (s, r) -> s.files.getattr(s.fid(((Msg.Tgetattr) r.msg).fid()).node));
     on(Type.TSETATTR, (s, r) -> s.files.setattr(s.fid(((Msg.Tsetattr) r.msg).fid()), (Msg.Tsetattr) r.msg));
     on(Type.TSTATFS, (s, r) -> s.files.statfs((Msg.Tstatfs) r.msg));
     on(Type.TXATTRWALK, (s, r) -> s.files.xattrwalk((Msg.Txattrwalk) r.msg));
     // names
-    on(Type.TUNLINKAT, (s, r) -> s.files.unlinkat((Msg.Tunlinkat) r.msg));
-    on(Type.TRENAMEAT, (s, r) -> s.files.renameat((Msg.Trenameat) r.msg));
-    on(Type.TRENAME, (s, r) -> s.files.rename((Msg.Trename) r.msg));
+    on(Type.TUNLINKAT, (s, r) -> s.files.unlinkat(r, (Msg.Tunlinkat) r.msg));
+    on(Type.TRENAMEAT, (s, r) -> s.files.renameat(r, (Msg.Trenameat) r.msg));
+    on(Type.TRENAME, (s, r) -> s.files.rename(r, (Msg.Trename) r.msg));
     // accepted and harmless
     on(Type.TFSYNC, (s, r) -> {
       s.fid(((Msg.Tfsync) r.msg).fid());

@@ -9,11 +9,11 @@ import java.util.List;
  * newline, each line keeping its newline, and a final piece without one is a line too; what a
  * read took is joined back, in order. Splitting then joining gives the data back unchanged.
  */
-final class Lines {
+public final class Lines {
   private Lines() {}
 
   /** The lines of data (non-empty), in order; each one a fresh array. */
-  static List<byte[]> split(byte[] data) {
+  public static List<byte[]> split(byte[] data) {
     List<byte[]> lines = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < data.length; i++) {
@@ -29,7 +29,7 @@ final class Lines {
   }
 
   /** The bytes of the first n items, in order, as one array (the item itself when n is 1). */
-  static byte[] join(List<byte[]> items, int n) {
+  public static byte[] join(List<byte[]> items, int n) {
     if (n == 1) {
       return items.get(0);
     }
@@ -44,7 +44,7 @@ final class Lines {
   }
 
   /** The total length of the first n items. */
-  static int length(List<byte[]> items, int n) {
+  public static int length(List<byte[]> items, int n) {
     int total = 0;
     for (int i = 0; i < n; i++) {
       total += items.get(i).length;

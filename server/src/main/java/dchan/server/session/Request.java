@@ -32,10 +32,13 @@ import java.util.List;
  *       read on its fid, an Rversion after every matched request).
  *   <li>REPLIED: the reply is queued on the connection; the tag is free. WITHDRAWN: it had no
  *       effect and gets no reply; the tag is free.
+ *   <li>WITHDRAWING (cluster mode only): PENDING on a remote op whose cancel was asked for; the
+ *       log decides which comes first, the cancel (then as WITHDRAWN, or answered with {@link
+ *       #withdrawAnswer}) or the match (then as MATCHED). Requests that wait for it wait on.
  * </ul>
  */
 final class Request {
-  enum State { QUEUED, PENDING, MATCHED, DEFERRED, REPLIED, WITHDRAWN }
+  enum State { QUEUED, PENDING, WITHDRAWING, MATCHED, DEFERRED, REPLIED, WITHDRAWN }
 
   final int tag;
   final Msg msg;
@@ -50,10 +53,14 @@ final class Request {
   Op<byte[]> op;
   /** PENDING on a snapshot: the ticket. */
   Snapshots.Ticket ticket;
+  /** PENDING on a change of the tree through the cluster's log: it will take effect, not withdrawable. */
+  java.util.concurrent.CompletableFuture<?> change;
   /** A write's payload, charged to the connection's account while the write is not accepted. */
   int held;
   /** When it was parked (for the operator's view of who waits where). */
   long parkedAt;
+  /** WITHDRAWING: the answer if the cancel wins (EINTR for a clunk), or null for none. */
+  Msg withdrawAnswer;
   /** Replies that must go out before this one (DEFERRED while > 0 and a reply is ready). */
   int waitingFor;
   /** DEFERRED: the reply, encoded. */
@@ -90,7 +97,7 @@ final class Request {
     if (op != null) {
       return op.cancel();
     }
-    return ticket != null && ticket.cancel();
+    return ticket != null && ticket.cancel(); // a change on the log cannot be withdrawn
   }
 
   @Override

@@ -21,6 +21,9 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -206,6 +209,53 @@ public final class Session implements Listener<byte[]> {
    * Runs task under the lock, now or once this thread leaves the session it is in; then serves
    * the reads the task let start.
    */
+  /** What a request answers once its change has applied. */
+  interface Answer<T> {
+    Msg apply(T value) throws P9Error;
+  }
+
+  /**
+   * The reply to r once change completes: now if it already has (one server), else r is parked
+   * (PENDING, not withdrawable: the change will take effect) and answered when it completes, under
+   * this session's lock. answer runs under the lock either way and may throw.
+   */
+  <T> Msg later(Request r, CompletableFuture<T> change, Answer<T> answer) throws P9Error {
+    if (change.isDone()) {
+      return answer.apply(joined(change));
+    }
+    r.state = Request.State.PENDING; // -> PENDING on the log (cluster)
+    r.change = change;
+    r.parkedAt = System.nanoTime();
+    change.whenComplete((v, e) -> post(() -> {
+      if (r.done()) {
+        return;
+      }
+      r.change = null;
+      if (closed) {
+        abandon(r);
+        return;
+      }
+      r.state = Request.State.MATCHED; // PENDING -> MATCHED: the change applied
+      try {
+        respond(r, answer.apply(joined(change)));
+      } catch (P9Error x) {
+        fail(r, x);
+      }
+    }));
+    return null;
+  }
+
+  private static <T> T joined(CompletableFuture<T> f) throws P9Error {
+    try {
+      return f.join();
+    } catch (CompletionException | CancellationException e) {
+      if (e.getCause() instanceof P9Error p) {
+        throw p;
+      }
+      throw new P9Error(Errno.EIO, String.valueOf(e.getCause()));
+    }
+  }
+
   void post(Runnable task) {
     Pass.current().run(this, () -> {
       task.run();
@@ -366,6 +416,12 @@ public final class Session implements Listener<byte[]> {
       case QUEUED:
         break;
       case PENDING:
+        if (r.op != null && r.op.isRemote()) {
+          r.state = Request.State.WITHDRAWING; // PENDING -> WITHDRAWING: the log decides (cluster)
+          r.withdrawAnswer = answer;
+          r.op.cancel();
+          return false;
+        }
         if (!r.cancelPending()) {
           r.state = Request.State.MATCHED; // PENDING -> MATCHED: the cancel lost (spec: Match came first)
           return false;
@@ -378,6 +434,12 @@ public final class Session implements Listener<byte[]> {
       default:
         return false;
     }
+    withdrawn(r, answer);
+    return true;
+  }
+
+  /** r had no effect: answered with answer (EINTR for a clunk), or retired with no reply. */
+  private void withdrawn(Request r, Msg answer) {
     assert r.waitingFor == 0 : "a read or write never waits for other replies";
     if (answer != null) {
       respond(r, answer);
@@ -386,7 +448,15 @@ public final class Session implements Listener<byte[]> {
       releaseDependents(r);
       drainReady();
     }
-    return true;
+  }
+
+  /** A WITHDRAWING request's cancel won (cluster): it had no effect. */
+  void cancelWon(Request r) {
+    if (r.held > 0) { // the write's message was never accepted
+      services.budget().release(account, r.held);
+      r.held = 0;
+    }
+    withdrawn(r, r.withdrawAnswer);
   }
 
   Dialect wireDialect() {
@@ -525,7 +595,12 @@ public final class Session implements Listener<byte[]> {
     f.removeOnClunk &= !remove;
     endFid(f);
     if (remove) {
-      services.tree().remove(f.node); // the fid is gone even if this fails
+      // The fid is gone even if this fails. Through a cluster's log the Rremove does not wait for
+      // the change: its error, if any, is not reported (Tunlinkat's is).
+      CompletableFuture<Void> gone = services.mutations().remove(f.node);
+      if (gone.isDone()) {
+        joined(gone);
+      }
       return new Msg.Rremove();
     }
     return new Msg.Rclunk();
@@ -542,11 +617,7 @@ public final class Session implements Listener<byte[]> {
     specials.unpin(f);
     files.dropListing(f);
     if (f.removeOnClunk) {
-      try {
-        services.tree().remove(f.node);
-      } catch (P9Error ignored) {
-        // already gone, or not removable: clunk succeeds anyway (clunk(5))
-      }
+      services.mutations().remove(f.node); // already gone or not removable: clunk succeeds anyway (clunk(5))
     }
   }
 
@@ -629,8 +700,8 @@ public final class Session implements Listener<byte[]> {
       check(!r.done() || (closed && r.state == Request.State.REPLIED), "TagsOutstanding: done " + r);
       check((r.state == Request.State.DEFERRED) == (r.deferred != null && r.waitingFor > 0)
           || closed, "DeferredMeansWaiting " + r);
-      check(r.state != Request.State.PENDING || r.op != null || r.ticket != null,
-          "PendingOnSomething " + r);
+      check((r.state != Request.State.PENDING && r.state != Request.State.WITHDRAWING)
+          || r.op != null || r.ticket != null || r.change != null, "PendingOnSomething " + r);
       if (r.dependents != null) {
         for (Request d : r.dependents) {
           waits.merge(d, 1, Integer::sum);

@@ -81,8 +81,8 @@ final class SpecialIo {
   }
 
   /** Twrite on ctl: checked and applied whole. */
-  Msg writeCtl(Msg.Twrite w) throws P9Error {
-    s.services.ctl().write(new String(w.data(), StandardCharsets.UTF_8));
-    return new Msg.Rwrite(w.data().length);
+  Msg writeCtl(Request r, Msg.Twrite w) throws P9Error {
+    return s.later(r, s.services.mutations().ctl(new String(w.data(), StandardCharsets.UTF_8)),
+        v -> new Msg.Rwrite(w.data().length));
   }
 }

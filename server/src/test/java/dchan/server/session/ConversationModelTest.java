@@ -134,7 +134,7 @@ class ConversationModelTest {
       Stats stats = new Stats(tree);
       Map<SpecialFile.Kind, Supplier<byte[]>> sources = Map.of(SpecialFile.Kind.CTL, ctl::text,
           SpecialFile.Kind.STATS, stats::text, SpecialFile.Kind.LIMITS, () -> new byte[0], SpecialFile.Kind.CLIENTS, () -> new byte[0]);
-      services = new Services(config, tree, ctl, new Snapshots(sources, () -> {}, false), budget,
+      services = Services.local(config, tree, ctl, new Snapshots(sources, () -> {}, false), budget,
           new Refusals(), new Counters());
       admin = new Wired(services, Dialect.P9_2000_L);
       admin.start();

@@ -155,7 +155,7 @@ class SessionFuzzTest {
     Map<SpecialFile.Kind, Supplier<byte[]>> sources = Map.of(SpecialFile.Kind.CTL, ctl::text,
         SpecialFile.Kind.STATS, stats::text, SpecialFile.Kind.LIMITS, () -> new byte[] {'x', '\n'},
         SpecialFile.Kind.CLIENTS, () -> new byte[] {'c', '\n'});
-    Services services = new Services(config, tree, ctl, new Snapshots(sources, () -> {}, false), budget,
+    Services services = Services.local(config, tree, ctl, new Snapshots(sources, () -> {}, false), budget,
         new Refusals(), new Counters());
     Conn.LOG.setLength(0);
     Conn[] conns = {new Conn(services, "A"), new Conn(services, "B")};
