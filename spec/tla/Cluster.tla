@@ -34,6 +34,7 @@ CONSTANTS
     Cap,            \* channel capacity
     MaxEpoch,       \* restarts per node (epochs 1..MaxEpoch)
     MaxFlush,       \* Tflush per request
+    MaxCrashes,     \* crashes in all
     WithdrawOnDown  \* FALSE: seeded bug, NODE_DOWN does not withdraw the node's requests
 
 Requests == Sends \cup Recvs
@@ -41,14 +42,14 @@ Range(s) == {s[i] : i \in DOMAIN s}
 Without(s, x) == SelectSeq(s, LAMBDA y : y # x)
 
 VARIABLES
-    log,        \* Seq of entries
-    applied,    \* entries applied (by every replica that is up to date)
+    log,        \* Seq of entries appended and not yet applied (the applied prefix is forgotten)
+    crashes,    \* crashes so far (bounded by MaxCrashes)
     buf, sendq, recvq,
     st,         \* [Requests -> "idle" | "submitted" | "queued" | "done" | "withdrawn" | "refused"]
     ep,         \* [Requests -> epoch the request was submitted in (0: not yet)]
     got,        \* [Recvs -> message or "none"]
     inflight,   \* replies decided and on their way to clients: a set of requests
-    received,   \* Seq of messages clients received
+    received,   \* [Sends -> Nat]: how many times clients received each message
     lost,       \* messages lost with a crashed node
     lateLoss,   \* a message matched to a receive of an epoch already declared down
     alive,      \* [Nodes -> BOOLEAN]
@@ -58,16 +59,16 @@ VARIABLES
     flushes,
     accepted    \* messages the channel accepted
 
-vars == <<log, applied, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
+vars == <<log, crashes, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
           alive, epoch, down, declared, flushes, accepted>>
 
 Init ==
-    /\ log = <<>> /\ applied = 0
+    /\ log = <<>> /\ crashes = 0
     /\ buf = <<>> /\ sendq = <<>> /\ recvq = <<>>
     /\ st = [r \in Requests |-> "idle"]
     /\ ep = [r \in Requests |-> 0]
     /\ got = [r \in Recvs |-> "none"]
-    /\ inflight = {} /\ received = <<>> /\ lost = {} /\ lateLoss = FALSE
+    /\ inflight = {} /\ received = [m \in Sends |-> 0] /\ lost = {} /\ lateLoss = FALSE
     /\ alive = [n \in Nodes |-> TRUE]
     /\ epoch = [n \in Nodes |-> 1]
     /\ down = {} /\ declared = {}
@@ -82,7 +83,7 @@ Submit(r) ==
     /\ st' = [st EXCEPT ![r] = "submitted"]
     /\ ep' = [ep EXCEPT ![r] = epoch[NodeOf[r]]]
     /\ log' = Append(log, [type |-> IF r \in Sends THEN "SEND" ELSE "RECV", req |-> r])
-    /\ UNCHANGED <<applied, buf, sendq, recvq, got, inflight, received, lost, lateLoss, alive,
+    /\ UNCHANGED <<crashes, buf, sendq, recvq, got, inflight, received, lost, lateLoss, alive,
                    epoch, down, declared, flushes, accepted>>
 
 (* Tflush of a request whose client is still there: a CANCEL entry. *)
@@ -91,7 +92,7 @@ Flush(r) ==
     /\ flushes[r] < MaxFlush
     /\ flushes' = [flushes EXCEPT ![r] = @ + 1]
     /\ log' = Append(log, [type |-> "CANCEL", req |-> r])
-    /\ UNCHANGED <<applied, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
+    /\ UNCHANGED <<crashes, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
                    alive, epoch, down, declared, accepted>>
 
 (* Receive q gets message m: its reply goes out from q's node if that incarnation is alive; *)
@@ -169,31 +170,32 @@ ApplyNode(e) ==
 
 (* The next entry applies (Raft: it is committed; every replica applies it in this order). *)
 Apply ==
-    /\ applied < Len(log)
-    /\ applied' = applied + 1
-    /\ LET e == log[applied + 1] IN
+    /\ log # <<>>
+    /\ log' = Tail(log)
+    /\ LET e == Head(log) IN
        CASE e.type = "SEND" -> ApplySend(e.req) /\ UNCHANGED down
          [] e.type = "RECV" -> ApplyRecv(e.req) /\ UNCHANGED down
          [] e.type = "CANCEL" -> ApplyCancel(e.req) /\ UNCHANGED down
          [] OTHER -> ApplyNode(e)
-    /\ UNCHANGED <<log, ep, received, alive, epoch, declared, flushes>>
+    /\ UNCHANGED <<crashes, ep, received, alive, epoch, declared, flushes>>
 
 (* A reply reaches its client (only from a live node's current incarnation). *)
 Deliver(q) ==
     /\ q \in inflight /\ alive[NodeOf[q]] /\ epoch[NodeOf[q]] = ep[q]
     /\ inflight' = inflight \ {q}
-    /\ received' = IF q \in Recvs THEN Append(received, got[q]) ELSE received
-    /\ UNCHANGED <<log, applied, buf, sendq, recvq, st, ep, got, lost, lateLoss, alive, epoch,
+    /\ received' = IF q \in Recvs THEN [received EXCEPT ![got[q]] = @ + 1] ELSE received
+    /\ UNCHANGED <<log, crashes, buf, sendq, recvq, st, ep, got, lost, lateLoss, alive, epoch,
                    down, declared, flushes, accepted>>
 
 (* A node crashes: its clients are gone, and with them the replies on their way to them. *)
 Crash(n) ==
-    /\ alive[n]
+    /\ alive[n] /\ crashes < MaxCrashes
+    /\ crashes' = crashes + 1
     /\ alive' = [alive EXCEPT ![n] = FALSE]
     /\ LET mine == {q \in inflight : NodeOf[q] = n} IN
        /\ inflight' = inflight \ mine
        /\ lost' = lost \cup {got[q] : q \in mine \cap Recvs}
-    /\ UNCHANGED <<log, applied, buf, sendq, recvq, st, ep, got, received, lateLoss, epoch, down,
+    /\ UNCHANGED <<log, buf, sendq, recvq, st, ep, got, received, lateLoss, epoch, down,
                    declared, flushes, accepted>>
 
 (* A group leader notices the silent node and appends NODE_DOWN for its epoch. *)
@@ -201,7 +203,7 @@ DeclareDown(n) ==
     /\ ~alive[n] /\ <<n, epoch[n]>> \notin declared
     /\ declared' = declared \cup {<<n, epoch[n]>>}
     /\ log' = Append(log, [type |-> "DOWN", node |-> n, epoch |-> epoch[n]])
-    /\ UNCHANGED <<applied, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
+    /\ UNCHANGED <<crashes, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
                    alive, epoch, down, flushes, accepted>>
 
 (* The node starts again with a new epoch and announces it. *)
@@ -210,7 +212,7 @@ Restart(n) ==
     /\ alive' = [alive EXCEPT ![n] = TRUE]
     /\ epoch' = [epoch EXCEPT ![n] = @ + 1]
     /\ log' = Append(log, [type |-> "UP", node |-> n, epoch |-> epoch[n] + 1])
-    /\ UNCHANGED <<applied, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
+    /\ UNCHANGED <<crashes, buf, sendq, recvq, st, ep, got, inflight, received, lost, lateLoss,
                    down, declared, flushes, accepted>>
 
 Next ==
@@ -221,19 +223,19 @@ Next ==
 Spec == Init /\ [][Next]_vars
 
 -----------------------------------------------------------------------------
-Count(s, x) == Len(SelectSeq(s, LAMBDA y : y = x))
 InFlightMessages == {got[q] : q \in inflight \cap Recvs}
+Received == {m \in Sends : received[m] > 0}
 
 (* No client receives a message twice. *)
-NoDuplication == \A m \in Sends : Count(received, m) <= 1
+NoDuplication == \A m \in Sends : received[m] <= 1
 
 (* Every accepted message is in exactly one place: buffered, on its way to a reader, received, *)
 (* or lost with a crashed node.                                                               *)
 Conservation ==
-    /\ accepted = Range(buf) \cup InFlightMessages \cup Range(received) \cup lost
-    /\ Range(buf) \cap (InFlightMessages \cup Range(received) \cup lost) = {}
-    /\ InFlightMessages \cap (Range(received) \cup lost) = {}
-    /\ Range(received) \cap lost = {}
+    /\ accepted = Range(buf) \cup InFlightMessages \cup Received \cup lost
+    /\ Range(buf) \cap (InFlightMessages \cup Received \cup lost) = {}
+    /\ InFlightMessages \cap (Received \cup lost) = {}
+    /\ Received \cap lost = {}
 
 (* The one loss: receives matched before their node's NODE_DOWN applied. *)
 AtMostOnceLoss == ~lateLoss
