@@ -67,6 +67,8 @@ public class Channel<T> {
   private long sent;
   private long received;
   private long dropped;
+  /** The total weight of the messages in buf (their bytes, for a server's channels). */
+  private long bufWeight;
 
   /** Observes a channel's actions, for trace validation; see {@link #Channel(int, Tracer)}. */
   public interface Tracer {
@@ -197,6 +199,7 @@ public class Channel<T> {
     assert lock.isHeldByCurrentThread();
     assert buf.size() < cap : "CapacityRespected: a message entered a full buffer";
     buf.addLast(message);
+    bufWeight += weight.applyAsInt(message);
     if (ASSERTS) {
       bufSeq.addLast(sent);
     }
@@ -359,6 +362,7 @@ public class Channel<T> {
           break;
         }
         T m = buf.pollFirst();
+        bufWeight -= weight.applyAsInt(m);
         if (ASSERTS) {
           check(bufSeq.pollFirst() == received + dropped, "Order: the oldest message leaves first");
         }
@@ -494,6 +498,7 @@ public class Channel<T> {
       gone = new ArrayList<>(buf);
       dropped += gone.size();
       buf.clear();
+      bufWeight = 0;
       if (ASSERTS) {
         bufSeq.clear();
       }
@@ -591,6 +596,60 @@ public class Channel<T> {
 
   public final int capacity() {
     return snapshot().capacity();
+  }
+
+  /** The total weight of the buffered messages (their bytes, for a server's channels). */
+  public final long bufferedWeight() {
+    lock.lock();
+    try {
+      return bufWeight;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The buffered messages, oldest first (a copy: for a replicated channel's snapshot). */
+  public final List<T> buffered() {
+    lock.lock();
+    try {
+      return new ArrayList<>(buf);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Restores a channel saved by a snapshot: capacity, closed, the buffered messages (oldest
+   * first) and the counters. Only for a channel that has never been used: nothing buffered,
+   * nobody waiting, counters at zero. Waiting requests are then started again, in order.
+   */
+  public final void restore(int capacity, boolean isClosed, List<T> messages, long sentCount,
+      long receivedCount, long droppedCount) {
+    lock.lock();
+    try {
+      if (sent != 0 || !buf.isEmpty() || !sendq.isEmpty() || !recvq.isEmpty() || closed) {
+        throw new IllegalStateException("restore into a used channel");
+      }
+      if (capacity < 0 || sentCount - receivedCount - droppedCount != messages.size()) {
+        throw new IllegalArgumentException("counters do not match the buffer");
+      }
+      cap = capacity;
+      closed = isClosed;
+      received = receivedCount;
+      dropped = droppedCount;
+      sent = sentCount - messages.size();
+      for (T m : messages) {
+        buf.addLast(m);
+        bufWeight += weight.applyAsInt(m);
+        if (ASSERTS) {
+          bufSeq.addLast(sent);
+        }
+        sent++;
+      }
+      assert assertInvariants();
+    } finally {
+      lock.unlock();
+    }
   }
 
   public final boolean isClosed() {

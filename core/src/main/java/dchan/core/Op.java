@@ -46,6 +46,7 @@ public final class Op<T> {
   final Channel<T> channel; // null for a remote op
   /** A remote op's owner, asked to withdraw it (null for a local op). */
   private final Remote<T> remote;
+  private Object remoteDetail;
   final boolean isSend;
   final Listener<T> listener;
   /** Free for the caller: the server's request, a parked thread. Not touched by the channel. */
@@ -201,6 +202,11 @@ public final class Op<T> {
     return channel.withdraw(this);
   }
 
+  /** A remote op's completion detail (why it failed, for its owner), or null. */
+  public Object remoteDetail() {
+    return remoteDetail;
+  }
+
   /** Whether this op is remote ({@link #remote}): its cancel is decided elsewhere, later. */
   public boolean isRemote() {
     return remote != null;
@@ -229,11 +235,18 @@ public final class Op<T> {
    * accepted, a receive with what it took (empty for CLOSED or CANCELLED).
    */
   public void completeRemote(Status outcome, int acceptedItems, List<T> items, boolean atRendezvous) {
+    completeRemote(outcome, acceptedItems, items, atRendezvous, null);
+  }
+
+  /** As {@link #completeRemote(Status, int, List, boolean)}, with why, for the owner (an errno). */
+  public void completeRemote(Status outcome, int acceptedItems, List<T> items, boolean atRendezvous,
+      Object detail) {
     if (remote == null || status != Status.PENDING || outcome == Status.PENDING) {
       throw new IllegalStateException("not a pending remote op: " + this);
     }
     accepted = acceptedItems;
     startedAtRendezvous = atRendezvous;
+    remoteDetail = detail;
     if (!isSend && !items.isEmpty()) {
       if (single()) {
         message = items.get(0);

@@ -169,4 +169,23 @@ class ChannelTest {
     Object tag = new Object();
     assertSame(tag, new Channel<String>(0).startReceive(record, tag).attachment);
   }
+
+  @Test
+  void restoreRebuildsASavedChannelAndItsWeight() {
+    Channel<String> saved = new Channel<>(2, String::length, null);
+    saved.startSend("ab", record, null);
+    saved.startSend("c", record, null);
+    saved.startReceive(record, null);
+    saved.startSend("def", record, null);
+    Channel.Snapshot s = saved.snapshot();
+    Channel<String> back = new Channel<>(0, String::length, null);
+    back.restore(s.capacity(), false, saved.buffered(), s.sent(), s.received(), s.dropped());
+    assertEquals(saved.snapshot(), back.snapshot());
+    assertEquals(4, back.bufferedWeight());
+    assertEquals(List.of("c", "def"), back.buffered());
+    assertEquals("c", back.startReceive(null, null).message(), "the oldest first");
+    assertEquals(3, back.bufferedWeight());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> back.restore(1, false, List.of(), 0, 0, 0), "only a fresh channel");
+  }
 }

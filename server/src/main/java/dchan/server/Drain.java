@@ -67,6 +67,33 @@ final class Drain {
     }
   }
 
+  /**
+   * A cluster node's drain: the channels are the cluster's and stay; the node waits until no reply
+   * is queued for its clients and no fid holds the rest of a message (or the timeout), closes its
+   * connections — their waiting requests are withdrawn through the log — and gives the
+   * withdrawals a moment to apply.
+   */
+  static Report leave(Connections connections, dchan.server.cluster.ClusterNode node, long timeoutNanos) {
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < timeoutNanos && !quiet(connections)) {
+      sleep(20_000_000L);
+    }
+    for (Connection c : connections.all()) {
+      c.closeNow("node leaving the cluster");
+    }
+    node.awaitSettled(Math.min(2_000_000_000L, Math.max(0, timeoutNanos - (System.nanoTime() - start))));
+    return new Report(System.nanoTime() - start, List.of(), 0);
+  }
+
+  private static boolean quiet(Connections connections) {
+    for (Connection c : connections.all()) {
+      if (!c.quiet()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Nothing buffered, nothing queued for a client, no fid holding the rest of a message. */
   private static boolean settled(Tree tree, Connections connections) {
     for (ChannelFile c : tree.liveChannels()) {
@@ -74,11 +101,6 @@ final class Drain {
         return false;
       }
     }
-    for (Connection c : connections.all()) {
-      if (!c.quiet()) {
-        return false;
-      }
-    }
-    return true;
+    return quiet(connections);
   }
 }

@@ -15,6 +15,10 @@ import java.util.logging.Logger;
  * (plus {@code "thrown"} when there is one).
  */
 final class LogSetup {
+  // Held here: java.util.logging keeps loggers weakly, and a collected logger forgets its level.
+  private static final Logger RATIS = Logger.getLogger("org.apache.ratis");
+  private static final Logger RATIS_RETRIES = Logger.getLogger("org.apache.ratis.client.impl.OrderedAsync");
+
   private LogSetup() {}
 
   static void configure(String level, String format) {
@@ -33,6 +37,10 @@ final class LogSetup {
     root.addHandler(h);
     root.setLevel(l);
     Logger.getLogger("dchan").setLevel(l);
+    // Ratis (cluster mode) is chatty at INFO: its warnings and errors only, unless debugging.
+    RATIS.setLevel(l == Level.FINE ? Level.INFO : Level.WARNING);
+    // Its clients log every retry (no leader yet, a leader moved) as an error: retries are normal.
+    RATIS_RETRIES.setLevel(l == Level.FINE ? Level.INFO : Level.OFF);
   }
 
   static final class Text extends Formatter {

@@ -1,5 +1,6 @@
 package dchan.server;
 
+import dchan.server.cluster.ClusterConfig;
 import dchan.server.net.Cidr;
 import dchan.server.session.Config;
 import java.net.InetAddress;
@@ -105,6 +106,24 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--drain-timeout", defaultValue = "10", description = "Seconds SIGTERM lets readers drain buffered messages before exit (default: ${DEFAULT-VALUE}; 0: exit at once).")
   int drainTimeout;
 
+  @Option(names = "--node", description = "This node's name in --cluster (cluster mode).")
+  String node;
+
+  @Option(names = "--cluster", description = "Every node of the cluster: NAME=HOST:PORT,... (the Raft ports; each node has its own 9P port).")
+  String cluster;
+
+  @Option(names = "--data-dir", description = "Where this node keeps its Raft log and snapshots (cluster mode).")
+  Path dataDir;
+
+  @Option(names = "--groups", defaultValue = "1", description = "Raft groups the channels are spread over, by top-level name (default: ${DEFAULT-VALUE}).")
+  int groups;
+
+  @Option(names = "--no-fsync", description = "Count an entry once a majority holds it, without forcing it to disk (faster; a whole-cluster power loss can lose recent entries).")
+  boolean noFsync;
+
+  @Option(names = "--node-timeout", defaultValue = "5", description = "Seconds after which a silent node is declared down and its waiting requests withdrawn (default: ${DEFAULT-VALUE}).")
+  int nodeTimeout;
+
   /** --version: the version and the commit of this build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -135,7 +154,11 @@ public final class Main implements Callable<Integer> {
       return 2;
     }
     InetSocketAddress metricsAt;
+    ClusterConfig clusterConfig = null;
     try {
+      if (node != null || cluster != null || dataDir != null) {
+        clusterConfig = ClusterConfig.parse(node, cluster, dataDir, groups, !noFsync, nodeTimeout * 1000L);
+      }
       require(logFormat.equals("text") || logFormat.equals("json"), "--log-format must be text or json");
       require(metricsMaxChannels >= 0, "--metrics-max-channels must be at least 0");
       require(drainTimeout >= 0, "--drain-timeout must be at least 0");
@@ -148,7 +171,7 @@ public final class Main implements Callable<Integer> {
     Fatal.install();
     Server server;
     try {
-      server = new Server(endpoints, config, threads).start();
+      server = new Server(endpoints, config, threads, clusterConfig).start();
       if (metricsAt != null) {
         server.serveMetrics(metricsAt, metricsMaxChannels);
       }

@@ -8,6 +8,8 @@ import dchan.server.fs.Tree;
 import dchan.server.limits.Budget;
 import dchan.server.limits.Limit;
 import dchan.server.limits.LimitsTable;
+import dchan.server.cluster.ClusterConfig;
+import dchan.server.cluster.ClusterNode;
 import dchan.server.limits.Refusals;
 import dchan.server.metrics.Metrics;
 import dchan.server.metrics.MetricsEndpoint;
@@ -69,6 +71,7 @@ public final class Server implements AutoCloseable {
   private volatile boolean draining;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private MetricsEndpoint metrics;
+  private final ClusterNode node; // null: a single server
 
   /** Plain TCP on address, admitting loopback clients (tests, benchmarks). */
   public Server(InetSocketAddress address, Config requested, int threads) throws IOException {
@@ -82,6 +85,14 @@ public final class Server implements AutoCloseable {
    *     or the TLS files cannot be read
    */
   public Server(Endpoints endpoints, Config requested, int threads) throws IOException {
+    this(endpoints, requested, threads, null);
+  }
+
+  /**
+   * A server on every endpoint given; with cluster, a node of that cluster (docs/cluster.md): it
+   * joins the cluster and catches up before it listens.
+   */
+  public Server(Endpoints endpoints, Config requested, int threads, ClusterConfig cluster) throws IOException {
     List<String> problems = endpoints.problems();
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
@@ -89,9 +100,12 @@ public final class Server implements AutoCloseable {
     this.endpoints = endpoints;
     loops = new Loop[Math.max(1, threads)];
     this.config = effective(requested, loops.length);
-    tree = new Tree(config.maxFiles(), config.maxDepth());
+    // In a cluster the file limit is per group, kept by the replicated state machine.
+    tree = new Tree(cluster == null ? config.maxFiles() : Integer.MAX_VALUE, config.maxDepth());
     budget = new Budget(config.maxMemory());
-    tree.onDroppedBytes(budget::releaseHeld);
+    if (cluster == null) {
+      tree.onDroppedBytes(budget::releaseHeld); // a cluster's buffers are outside the budget
+    }
     connections = new Connections(config.maxConnections());
     Stats stats = new Stats(tree);
     Ctl ctl = new Ctl(tree);
@@ -102,7 +116,23 @@ public final class Server implements AutoCloseable {
         SpecialFile.Kind.LIMITS, limits::text,
         SpecialFile.Kind.CLIENTS, new ClientsTable(connections)::text);
     snapshots = new Snapshots(sources, stats::sample, true);
-    Services services = Services.local(config, tree, ctl, snapshots, budget, refusals, counters);
+    Services services;
+    if (cluster == null) {
+      node = null;
+      services = Services.local(config, tree, ctl, snapshots, budget, refusals, counters);
+    } else {
+      // Replicated buffers get half the memory budget, shared by the groups.
+      node = new ClusterNode(cluster, tree, ctl, config.maxFiles(), config.maxMemory() / 2 / cluster.groups(),
+          config.maxMsize());
+      try {
+        node.start();
+      } catch (IOException | RuntimeException e) {
+        node.close();
+        snapshots.close();
+        throw e;
+      }
+      services = new Services(config, tree, ctl, snapshots, budget, refusals, counters, node, node);
+    }
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new Loop("dchan-loop-" + i);
     }
@@ -328,6 +358,11 @@ public final class Server implements AutoCloseable {
     return tree;
   }
 
+  /** This server's cluster node, or null for a single server. */
+  public ClusterNode clusterNode() {
+    return node;
+  }
+
   public Config config() {
     return config;
   }
@@ -371,6 +406,16 @@ public final class Server implements AutoCloseable {
    */
   public Drain.Report drain(long timeoutNanos) {
     draining = true;
+    if (node != null) {
+      // A node leaves its cluster: the channels, and what they buffer, stay with the others.
+      closeListeners();
+      LOG.info("draining: no longer accepting; waiting up to " + seconds(timeoutNanos)
+          + " for this node's replies to go out; the channels stay with the cluster");
+      Drain.Report r = Drain.leave(connections, node, timeoutNanos);
+      LOG.info(String.format(java.util.Locale.ROOT, "left the cluster in %.1fs; buffered messages stay with it",
+          r.nanos() / 1e9));
+      return r;
+    }
     long buffered = 0;
     int channels = 0;
     for (dchan.server.fs.ChannelFile c : tree.liveChannels()) {
@@ -412,6 +457,9 @@ public final class Server implements AutoCloseable {
     closeListeners();
     if (metrics != null) {
       metrics.close();
+    }
+    if (node != null) {
+      node.close();
     }
     for (Connection c : connections.all()) {
       c.closeNow("server stopped");

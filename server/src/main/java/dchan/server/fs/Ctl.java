@@ -64,6 +64,32 @@ public final class Ctl {
     actions.forEach(Runnable::run);
   }
 
+  /**
+   * The channel path each command line of text names, in order (a cluster sends each group its
+   * lines); EINVAL for a line that does not parse. Paths are not resolved.
+   */
+  public static List<String> paths(String text) throws P9Error {
+    List<String> out = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      List<String> w;
+      try {
+        w = Quote.tokenize(lines[i]);
+      } catch (IllegalArgumentException e) {
+        throw error(i + 1, e.getMessage(), lines[i]);
+      }
+      if (w.isEmpty()) {
+        continue;
+      }
+      String path = w.size() == 2 && w.get(0).equals("close") ? w.get(1) : w.get(0);
+      if (!path.startsWith("/") || path.length() < 2) {
+        throw error(i + 1, "unknown command", lines[i]);
+      }
+      out.add(path);
+    }
+    return out;
+  }
+
   private Runnable command(List<String> w, String line, int lineNo) throws P9Error {
     if (w.size() == 2 && w.get(0).equals("close")) {
       ChannelFile c = channelAt(w.get(1), line, lineNo);

@@ -152,13 +152,23 @@ public final class Tree {
 
   /** Creates a new, empty, unbuffered channel. */
   public ChannelFile createChannel(Node dir, String name) throws P9Error {
-    ChannelFile c = add(dir, name, (path, d) -> new ChannelFile(path, name, d));
+    return createChannel(dir, name, 0);
+  }
+
+  public Dir mkdir(Node dir, String name) throws P9Error {
+    return mkdir(dir, name, 0);
+  }
+
+  /** As {@link #createChannel(Node, String)} with the qid path given (a cluster's replica; 0: the next). */
+  public ChannelFile createChannel(Node dir, String name, long qidPath) throws P9Error {
+    ChannelFile c = add(dir, name, qidPath, (path, d) -> new ChannelFile(path, name, d));
     live.add(c);
     return c;
   }
 
-  public Dir mkdir(Node dir, String name) throws P9Error {
-    return add(dir, name, (path, d) -> new Dir(path, name, d));
+  /** As {@link #mkdir(Node, String)} with the qid path given (a cluster's replica; 0: the next). */
+  public Dir mkdir(Node dir, String name, long qidPath) throws P9Error {
+    return add(dir, name, qidPath, (path, d) -> new Dir(path, name, d));
   }
 
   private interface NodeFactory<N extends Node> {
@@ -166,7 +176,7 @@ public final class Tree {
   }
 
   /** Adds a new node named name to dir: a fresh qid path; EEXIST if the name is taken. */
-  private synchronized <N extends Node> N add(Node dir, String name, NodeFactory<N> factory)
+  private synchronized <N extends Node> N add(Node dir, String name, long qidPath, NodeFactory<N> factory)
       throws P9Error {
     Dir d = liveDir(dir);
     checkName(name);
@@ -182,7 +192,7 @@ public final class Tree {
     if (files >= maxFiles) {
       throw new P9Error(Errno.ENOSPC, Limit.FILES);
     }
-    N n = factory.create(nextQidPath.getAndIncrement(), d);
+    N n = factory.create(qidPath != 0 ? qidPath : nextQidPath.getAndIncrement(), d);
     d.children.put(name, n);
     files++;
     d.touch(System.currentTimeMillis());

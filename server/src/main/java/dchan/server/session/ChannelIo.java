@@ -86,7 +86,9 @@ final class ChannelIo {
         settle(r, op);
       } else if (op.status() == Op.Status.RECEIVED) {
         c.droppedOutside(op.messages().size()); // taken for a connection that is gone
-        s.services.budget().releaseHeld(taken(op).length);
+        if (!s.services.channelOps().replicated()) {
+          s.services.budget().releaseHeld(taken(op).length);
+        }
       }
       s.abandon(r);
       return;
@@ -110,8 +112,12 @@ final class ChannelIo {
   private int settle(Request r, Op<byte[]> op) {
     int accepted = op.accepted() == op.size() ? r.held : Lines.length(op.items(), op.accepted());
     Budget b = s.services.budget();
-    b.releaseShare(s.account(), accepted);
-    b.release(s.account(), r.held - accepted);
+    if (s.services.channelOps().replicated()) {
+      b.release(s.account(), r.held); // the replicated channel holds it, outside this budget
+    } else {
+      b.releaseShare(s.account(), accepted);
+      b.release(s.account(), r.held - accepted);
+    }
     r.held = 0;
     return accepted;
   }
@@ -124,6 +130,9 @@ final class ChannelIo {
     }
     int count = settle(r, op);
     if (count == 0 && op.status() == Op.Status.CLOSED) {
+      if (op.remoteDetail() instanceof Errno e && e != Errno.EPIPE) {
+        throw e == Errno.ENOSPC ? new P9Error(e, Limit.MEMORY) : new P9Error(e);
+      }
       throw new P9Error(Errno.EPIPE);
     }
     return new Msg.Rwrite(count);
@@ -131,6 +140,10 @@ final class ChannelIo {
 
   /** The reply for a receive that took a message (or end-of-file). */
   private void deliver(Request r, Fid f, ChannelFile c, Op<byte[]> op) {
+    if (op.remoteDetail() instanceof Errno e) {
+      s.fail(r, new P9Error(e)); // refused by the cluster (this node's epoch ended)
+      return;
+    }
     if (op.status() != Op.Status.RECEIVED) {
       f.eomArmed = false;
       s.respondData(r, EMPTY, 0, 0, 0); // closed and drained: end-of-file
@@ -138,7 +151,11 @@ final class ChannelIo {
     }
     byte[] m = taken(op);
     Budget b = s.services.budget();
-    b.adopt(s.account(), m.length);
+    if (s.services.channelOps().replicated()) {
+      b.charge(s.account(), m.length); // from the replicated channel, outside this budget until now
+    } else {
+      b.adopt(s.account(), m.length);
+    }
     int n = Math.min(r.count, m.length);
     if (n < m.length) {
       if (f.clunked) {

@@ -11,6 +11,14 @@ import dchan.server.fs.ChannelFile;
  * difference for remote ops: their cancel is decided later and reported through the listener.
  */
 public interface ChannelOps {
+  /**
+   * True if channels live in a replicated state machine: their buffered bytes are then not part of
+   * this node's memory budget (the state machine keeps its own limit).
+   */
+  default boolean replicated() {
+    return false;
+  }
+
   /** A write of data: one message, or its lines on a line channel. */
   Op<byte[]> send(ChannelFile c, byte[] data, Listener<byte[]> listener, Object attachment);
 
