@@ -103,6 +103,7 @@ final class P9Client implements AutoCloseable {
    * #receive}). Throws if the connection closed.
    */
   boolean silentFor(int millis) throws IOException {
+    int before = socket.getSoTimeout();
     socket.setSoTimeout(millis);
     try {
       in.mark(1);
@@ -115,8 +116,13 @@ final class P9Client implements AutoCloseable {
     } catch (SocketTimeoutException e) {
       return true;
     } finally {
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(before);
     }
+  }
+
+  /** How long receive() waits before it throws (0: for ever). */
+  void timeout(int millis) throws IOException {
+    socket.setSoTimeout(millis);
   }
 
   /** True if the server closed the connection. */
