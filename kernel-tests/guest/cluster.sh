@@ -39,6 +39,7 @@ seq 1 500 >/n/c/jobs/resize &
 timeout 20 head -n 500 /n/a/jobs/resize >/tmp/lines.out
 wait
 check "a line channel in a directory: 500 lines written on node 3, read on node 1" sh -c '[ "$(md5sum </tmp/lines.out)" = "$(seq 1 500 | md5sum)" ]'
+check "the cluster file on node 3: two groups, each with its leader" sh -c '[ "$(grep -c "	n[123]	[0-9]" /n/c/cluster)" = 2 ]'
 
 # Node 1 dies (the host SIGKILLs it once kill-n1 exists): its mount dies with it, a read that
 # was waiting there is withdrawn, buffered messages are untouched, the remount on node 2 serves.

@@ -1,5 +1,9 @@
 package dchan.server;
 
+import dchan.server.cluster.ClusterConfig;
+import dchan.server.cluster.ClusterMetrics;
+import dchan.server.cluster.ClusterNode;
+import dchan.server.cluster.ClusterTable;
 import dchan.server.fs.Ctl;
 import dchan.server.fs.Snapshots;
 import dchan.server.fs.SpecialFile;
@@ -8,8 +12,6 @@ import dchan.server.fs.Tree;
 import dchan.server.limits.Budget;
 import dchan.server.limits.Limit;
 import dchan.server.limits.LimitsTable;
-import dchan.server.cluster.ClusterConfig;
-import dchan.server.cluster.ClusterNode;
 import dchan.server.limits.Refusals;
 import dchan.server.metrics.Metrics;
 import dchan.server.metrics.MetricsEndpoint;
@@ -39,6 +41,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -101,7 +104,7 @@ public final class Server implements AutoCloseable {
     loops = new Loop[Math.max(1, threads)];
     this.config = effective(requested, loops.length);
     // In a cluster the file limit is per group, kept by the replicated state machine.
-    tree = new Tree(cluster == null ? config.maxFiles() : Integer.MAX_VALUE, config.maxDepth());
+    tree = new Tree(cluster == null ? config.maxFiles() : Integer.MAX_VALUE, config.maxDepth(), cluster != null);
     budget = new Budget(config.maxMemory());
     if (cluster == null) {
       tree.onDroppedBytes(budget::releaseHeld); // a cluster's buffers are outside the budget
@@ -110,20 +113,22 @@ public final class Server implements AutoCloseable {
     Stats stats = new Stats(tree);
     Ctl ctl = new Ctl(tree);
     LimitsTable limits = limitsTable();
-    Map<SpecialFile.Kind, Supplier<byte[]>> sources = Map.of(
+    Map<SpecialFile.Kind, Supplier<byte[]>> sources = new EnumMap<>(Map.of(
         SpecialFile.Kind.CTL, ctl::text,
         SpecialFile.Kind.STATS, stats::text,
         SpecialFile.Kind.LIMITS, limits::text,
-        SpecialFile.Kind.CLIENTS, new ClientsTable(connections)::text);
+        SpecialFile.Kind.CLIENTS, new ClientsTable(connections)::text));
+    // Replicated buffers get half the memory budget, shared by the groups.
+    node = cluster == null ? null : new ClusterNode(cluster, tree, ctl, config.maxFiles(),
+        config.maxMemory() / 2 / cluster.groups(), config.maxMsize());
+    if (node != null) {
+      sources.put(SpecialFile.Kind.CLUSTER, new ClusterTable(node)::text);
+    }
     snapshots = new Snapshots(sources, stats::sample, true);
     Services services;
-    if (cluster == null) {
-      node = null;
+    if (node == null) {
       services = Services.local(config, tree, ctl, snapshots, budget, refusals, counters);
     } else {
-      // Replicated buffers get half the memory budget, shared by the groups.
-      node = new ClusterNode(cluster, tree, ctl, config.maxFiles(), config.maxMemory() / 2 / cluster.groups(),
-          config.maxMsize());
       try {
         node.start();
       } catch (IOException | RuntimeException e) {
@@ -383,7 +388,8 @@ public final class Server implements AutoCloseable {
     Build b = Build.current();
     Metrics m = new Metrics(new Metrics.Sources(tree, connections, budget, refusals, counters, loops,
         () -> draining, b.version(), b.commit()), maxChannels);
-    metrics = new MetricsEndpoint(at, m, () -> !draining && !closed.get());
+    metrics = new MetricsEndpoint(at, m, () -> !draining && !closed.get(),
+        node == null ? List.of() : List.of(new ClusterMetrics(node)));
     LOG.info("metrics on http://" + at.getAddress().getHostAddress() + ":" + metrics.port()
         + "/metrics (per-channel series for at most " + maxChannels + " channels)");
     return metrics.port();

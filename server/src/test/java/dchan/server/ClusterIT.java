@@ -9,7 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dchan.server.cluster.Groups;
 import dchan.server.wire.Dialect;
 import dchan.server.wire.Msg;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -174,6 +180,58 @@ class ClusterIT {
       n1.ok(21, new Msg.Trenameat(6, "x", 6, "y"), Msg.Rrenameat.class);
       P9Client n3b = mount(c, 2);
       n3b.ok(22, new Msg.Twalk(0, 8, List.of(a, "y")), Msg.Rwalk.class);
+    }
+  }
+
+  @Test
+  void theClusterFileAndMetricsShowEachGroupsLeaderTermIndexesAndLag() throws Exception {
+    try (TestCluster c = new TestCluster(3, 2, "--metrics", "127.0.0.1:0")) {
+      P9Client n1 = mount(c, 0);
+      n1.create("q");
+      n1.open(1, "ctl", 1);
+      n1.ok(2, write(1, "/q 4"), Msg.Rwrite.class);
+      n1.open(2, "q", 1);
+      n1.ok(3, write(2, "held"), Msg.Rwrite.class);
+      int group = Groups.ofName("q", 2);
+      Map<Integer, String> leaders = new HashMap<>();
+      int leading = 0;
+      for (int i = 0; i < 3; i++) {
+        P9Client n = mount(c, i);
+        n.open(1, "cluster", 0);
+        String[] lines = text(n.rpc(2, new Msg.Tread(1, 0, 8192))).split("\n");
+        assertEquals("group\trole\tleader\tterm\tcommit\tapplied\twaiting\tbuffered-bytes\tlag", lines[0]);
+        assertEquals(3, lines.length, "one line per group: " + List.of(lines));
+        for (int g = 0; g < 2; g++) {
+          String[] f = lines[g + 1].split("\t");
+          assertEquals(String.valueOf(g), f[0]);
+          String known = leaders.putIfAbsent(g, f[2]);
+          assertTrue(known == null || known.equals(f[2]), "every node knows the same leader of group " + g);
+          assertTrue(Long.parseLong(f[3]) >= 1 && Long.parseLong(f[4]) >= 1, "a term and a commit index: " + lines[g + 1]);
+          if (f[1].equals("leader")) {
+            leading++;
+            assertEquals("n" + (i + 1), f[2], "a leader names itself");
+            assertTrue(f[8].matches("n\\d=\\d+,n\\d=\\d+"), "a leader shows its two followers' lag: " + f[8]);
+          } else {
+            assertEquals("follower", f[1]);
+            assertEquals("-", f[8]);
+          }
+          if (g == group) {
+            assertEquals("4", f[7], "the 4 bytes buffered in /q, on every replica");
+          }
+        }
+      }
+      assertEquals(2, leading, "exactly one leader per group");
+      String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + c.nodes[1].metricsPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      Map<String, Double> s = MetricsTest.samples(scrape);
+      assertEquals(4.0, s.get("dchan_cluster_buffered_bytes{group=\"" + group + "\"}"));
+      boolean n2leads = leaders.get(0).equals("n2");
+      List<Double> role = s.entrySet().stream().filter(e -> e.getKey().startsWith("dchan_cluster_role{")
+          && e.getKey().contains("group=\"0\"") && e.getKey().contains("=\"leader\"")).map(Map.Entry::getValue).toList();
+      assertEquals(List.of(n2leads ? 1.0 : 0.0), role, scrape);
+      assertTrue(s.get("dchan_cluster_commit_index{group=\"0\"}") >= 1);
+      MetricsTest.promtool(scrape);
     }
   }
 }

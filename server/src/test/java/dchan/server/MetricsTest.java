@@ -36,7 +36,7 @@ class MetricsTest extends ServerFixture {
   }
 
   /** The samples of a scrape: "name{labels}" -> value. */
-  private static Map<String, Double> samples(String text) {
+  static Map<String, Double> samples(String text) {
     Map<String, Double> m = new HashMap<>();
     for (String l : text.split("\n")) {
       if (!l.startsWith("#") && !l.isBlank()) {
@@ -126,7 +126,7 @@ class MetricsTest extends ServerFixture {
   }
 
   /** promtool check metrics (Debian package prometheus), where it is installed: CI installs it. */
-  private static void promtool(String exposition) throws Exception {
+  static void promtool(String exposition) throws Exception {
     boolean present = List.of(System.getenv("PATH").split(File.pathSeparator)).stream()
         .anyMatch(d -> new File(d, "promtool").canExecute());
     if (!present) {

@@ -71,6 +71,17 @@ final class ServerProcess implements AutoCloseable {
     this(List.of("-Xmx128m"), List.of(args), 0);
   }
 
+  /** The port of --metrics, from its log line (started before the server listens). */
+  int metricsPort() {
+    for (String l : lines) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics on http://[^ ]*:(\\d+)/metrics").matcher(l);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("no metrics line in " + lines);
+  }
+
   P9Client client() throws IOException {
     return new P9Client(address);
   }

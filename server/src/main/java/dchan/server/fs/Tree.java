@@ -45,11 +45,19 @@ public final class Tree {
   private final Map<SpecialFile.Kind, SpecialFile> special = new EnumMap<>(SpecialFile.Kind.class);
 
   public Tree(int maxFiles, int maxDepth) {
+    this(maxFiles, maxDepth, false);
+  }
+
+  /** A tree whose root also holds the cluster-only special files if cluster is true. */
+  public Tree(int maxFiles, int maxDepth, boolean cluster) {
     this.maxFiles = maxFiles;
     this.maxDepth = maxDepth;
     root = new Dir(nextQidPath.getAndIncrement(), "/", null);
     root.parent = root;
     for (SpecialFile.Kind k : SpecialFile.Kind.values()) {
+      if (k.clusterOnly && !cluster) {
+        continue;
+      }
       SpecialFile f = new SpecialFile(nextQidPath.getAndIncrement(), k, root);
       special.put(k, f);
       root.children.put(k.fileName, f);

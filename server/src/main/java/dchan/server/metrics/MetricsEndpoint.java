@@ -3,11 +3,13 @@ package dchan.server.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -26,9 +28,12 @@ public final class MetricsEndpoint implements AutoCloseable {
     return t;
   });
 
-  public MetricsEndpoint(InetSocketAddress at, Metrics metrics, BooleanSupplier accepting) throws IOException {
+  /** Serves metrics, the JVM's, and more (the cluster's, on a cluster node) at {@code at}. */
+  public MetricsEndpoint(InetSocketAddress at, Metrics metrics, BooleanSupplier accepting,
+      List<MultiCollector> more) throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(metrics);
+    more.forEach(registry::register);
     JvmMetrics.builder().register(registry);
     http = HTTPServer.builder().inetAddress(at.getAddress()).port(at.getPort()).registry(registry)
         .executorService(threads).defaultHandler(x -> health(x, accepting)).buildAndStart();
