@@ -4,6 +4,7 @@ import dchan.server.wire.Codec;
 import dchan.server.wire.Dialect;
 import dchan.server.wire.Msg;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -16,9 +17,20 @@ final class DchanRun {
 
   static Result run(ServerProcess server, Workload w, String prefix, Window window)
       throws Exception {
+    return run(List.of(server.address), 0, w, prefix, window, server::cpuNanos);
+  }
+
+  /**
+   * The workload through several servers (the nodes of a cluster): pair p writes through
+   * nodes[p % n] and reads through nodes[(p + shift) % n]; the channels are made through
+   * nodes[0]; cpu is the servers' CPU time together.
+   */
+  static Result run(List<InetSocketAddress> nodes, int shift, Workload w, String prefix, Window window,
+      LongSupplier cpu) throws Exception {
     List<P9Conn> conns = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    try (P9Conn setup = new P9Conn(server.address, Dialect.P9_2000)) {
+    int n = nodes.size();
+    try (P9Conn setup = new P9Conn(nodes.get(0), Dialect.P9_2000)) {
       StringBuilder ctl = new StringBuilder();
       for (int c = 0; c < w.channels(); c++) {
         setup.create(prefix + c);
@@ -33,18 +45,33 @@ final class DchanRun {
       }
       for (int p = 0; p < w.pairs(); p++) {
         String chan = prefix + (p % w.channels());
-        P9Conn producer = new P9Conn(server.address, Dialect.P9_2000);
-        P9Conn consumer = new P9Conn(server.address, Dialect.P9_2000);
+        P9Conn producer = new P9Conn(nodes.get(p % n), Dialect.P9_2000);
+        P9Conn consumer = new P9Conn(nodes.get((p + shift) % n), Dialect.P9_2000);
         conns.add(producer);
         conns.add(consumer);
-        producer.open(1, chan, 1);
-        consumer.open(1, chan, 0);
+        open(producer, chan, 1);
+        open(consumer, chan, 0);
         threads.add(thread(() -> produce(producer, w, window)));
         threads.add(thread(() -> consume(consumer, w, window)));
       }
     }
     threads.forEach(Thread::start);
-    return measure(window, server::cpuNanos, conns, threads);
+    return measure(window, cpu, conns, threads);
+  }
+
+  /** Opens chan; another cluster node may apply its creation a moment later, so retry a while. */
+  private static void open(P9Conn c, String chan, int mode) throws IOException, InterruptedException {
+    for (int i = 0; ; i++) {
+      try {
+        c.open(1, chan, mode);
+        return;
+      } catch (IOException e) {
+        if (i == 100) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    }
   }
 
   /**
