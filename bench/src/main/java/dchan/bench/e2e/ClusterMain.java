@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dchan.bench.e2e.ClusterMain [--jar server/target/dchan.jar]
- *     [--seconds 5] [--warmup 2] [--groups 3] [--cluster-warmup 40] [--data DIR]
+ *     [--seconds 5] [--warmup 2] [--groups 3] [--cluster-warmup 150] [--data DIR]
  * </pre>
  */
 public final class ClusterMain {
@@ -63,7 +63,7 @@ public final class ClusterMain {
     int seconds = 5;
     int warmup = 2;
     int groups = 3;
-    int clusterWarmup = 40;
+    int clusterWarmup = 150;
     Path data = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -91,7 +91,7 @@ public final class ClusterMain {
       boolean fsync = d == 0;
       try (Setup c = cluster(jar, data.resolve(fsync ? "fsync" : "nofsync"), groups, fsync)) {
         // Ratis, gRPC and Netty are much more code than the single server: the JIT needs tens of
-        // seconds of load before the numbers settle (1.3k vs 0.1k msgs/s at W1 on one node).
+        // seconds to minutes of load before the numbers settle (1.3k vs 0.1k msgs/s at W1 on one node).
         DchanRun.run(c.addresses(), 1, WORKLOADS.get(WORKLOADS.size() - 1), "warm", window(clusterWarmup, 1), c.cpu());
         for (int wi = 0; wi < WORKLOADS.size(); wi++) {
           Workload w = WORKLOADS.get(wi);

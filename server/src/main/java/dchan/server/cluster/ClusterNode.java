@@ -35,7 +35,6 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -45,7 +44,6 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
@@ -69,6 +67,7 @@ public final class ClusterNode implements ChannelOps, Mutations, GroupMachine.Ou
   private final GroupMachine[] machines;
   private final RaftGroup[] raftGroups;
   private final RaftClient[] clients;
+  private final Submitter[] submitters;
   private RaftServer server;
   private final AtomicLong ids = new AtomicLong();
   /** Requests of this epoch not yet decided: remote ops and tree-change futures, by id. */
@@ -80,6 +79,13 @@ public final class ClusterNode implements ChannelOps, Mutations, GroupMachine.Ou
   private volatile boolean serving;
   private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "dchan-cluster-watch");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Sends the batches that queued while a group's entries were in flight (Submitter). */
+  private final java.util.concurrent.ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "dchan-cluster-submit");
     t.setDaemon(true);
     return t;
   });
@@ -101,6 +107,7 @@ public final class ClusterNode implements ChannelOps, Mutations, GroupMachine.Ou
     machines = new GroupMachine[cfg.groups()];
     raftGroups = new RaftGroup[cfg.groups()];
     clients = new RaftClient[cfg.groups()];
+    submitters = new Submitter[cfg.groups()];
     up = new CountDownLatch(cfg.groups());
     List<String> names = new ArrayList<>(cfg.peers().keySet());
     for (int g = 0; g < cfg.groups(); g++) {
@@ -156,6 +163,8 @@ public final class ClusterNode implements ChannelOps, Mutations, GroupMachine.Ou
       clients[g] = RaftClient.newBuilder().setProperties(cp).setRaftGroup(raftGroups[g])
           .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
           .build();
+      // A batch stays well inside the gRPC message limit set above (2 * batch).
+      submitters[g] = new Submitter(g, clients[g], batch, sender);
       submit(g, new Entry.NodeUp(cfg.node(), epoch));
     }
     try {
@@ -174,13 +183,7 @@ public final class ClusterNode implements ChannelOps, Mutations, GroupMachine.Ou
   }
 
   private void submit(int g, Entry e) {
-    clients[g].async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(e.encode())))
-        .whenComplete((reply, err) -> {
-          if (err != null || (reply != null && !reply.isSuccess())) {
-            LOG.fine("cluster: group " + g + ": " + e.getClass().getSimpleName() + " not submitted: "
-                + (err != null ? err : reply.getException()));
-          }
-        });
+    submitters[g].submit(e);
   }
 
   private Ref ref(long id) {
@@ -424,6 +427,7 @@ public final class ClusterNode implements ChannelOps, Mutations, GroupMachine.Ou
   @Override
   public void close() {
     watch.shutdownNow();
+    sender.shutdownNow();
     for (RaftClient c : clients) {
       if (c != null) {
         try {

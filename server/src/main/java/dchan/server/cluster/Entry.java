@@ -110,9 +110,42 @@ sealed interface Entry {
     return new Ref(in.readUTF(), in.readLong(), in.readLong());
   }
 
-  static Entry decode(InputStream bytes) throws IOException {
+  /** The type byte of a log entry that carries several entries, applied in order. */
+  int BATCH = 10;
+
+  /** One log entry carrying the encoded entries, in order. */
+  static byte[] batch(java.util.List<byte[]> encoded) {
+    int size = 5;
+    for (byte[] e : encoded) {
+      size += e.length;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
+    b.put((byte) BATCH).putInt(encoded.size());
+    encoded.forEach(b::put);
+    return b.array();
+  }
+
+  /** The entries of one log entry: a batch's, in order, or the one entry it is. */
+  static java.util.List<Entry> decodeAll(InputStream bytes) throws IOException {
     DataInputStream in = new DataInputStream(bytes);
     int type = in.readUnsignedByte();
+    if (type != BATCH) {
+      return java.util.List.of(decode(type, in));
+    }
+    int n = in.readInt();
+    java.util.List<Entry> out = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(decode(in.readUnsignedByte(), in));
+    }
+    return out;
+  }
+
+  static Entry decode(InputStream bytes) throws IOException {
+    DataInputStream in = new DataInputStream(bytes);
+    return decode(in.readUnsignedByte(), in);
+  }
+
+  private static Entry decode(int type, DataInputStream in) throws IOException {
     return switch (type) {
       case 1 -> new NodeUp(in.readUTF(), in.readLong());
       case 2 -> new NodeDown(in.readUTF(), in.readLong());

@@ -149,11 +149,20 @@ final class GroupMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     TermIndex at = TermIndex.valueOf(trx.getLogEntry());
+    List<Entry> entries;
     try {
-      apply(Entry.decode(trx.getLogEntry().getStateMachineLogEntry().getLogData().newInput()));
+      entries = Entry.decodeAll(trx.getLogEntry().getStateMachineLogEntry().getLogData().newInput());
     } catch (IOException | RuntimeException e) {
-      // Every replica fails the same way on the same entry: log it and go on.
-      LOG.warning("group " + g + ": entry " + at + " not applied: " + e);
+      LOG.warning("group " + g + ": entry " + at + " not decoded: " + e);
+      entries = List.of();
+    }
+    for (Entry e : entries) {
+      try {
+        apply(e);
+      } catch (RuntimeException x) {
+        // Every replica fails the same way on the same entry: log it and go on.
+        LOG.warning("group " + g + ": entry " + at + " (" + e.getClass().getSimpleName() + ") not applied: " + x);
+      }
     }
     updateLastAppliedTermIndex(at);
     waitingCount = waiting.size();
