@@ -124,6 +124,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--node-timeout", defaultValue = "5", description = "Seconds after which a silent node is declared down and its waiting requests withdrawn (default: ${DEFAULT-VALUE}).")
   int nodeTimeout;
 
+  @Option(names = "--snapshot-every", defaultValue = "10000", description = "Log entries between a group's snapshots (cluster mode; default: ${DEFAULT-VALUE}).")
+  long snapshotEvery;
+
   /** --version: the version and the commit of this build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
@@ -157,7 +160,7 @@ public final class Main implements Callable<Integer> {
     ClusterConfig clusterConfig = null;
     try {
       if (node != null || cluster != null || dataDir != null) {
-        clusterConfig = ClusterConfig.parse(node, cluster, dataDir, groups, !noFsync, nodeTimeout * 1000L);
+        clusterConfig = ClusterConfig.parse(node, cluster, dataDir, groups, !noFsync, nodeTimeout * 1000L, snapshotEvery);
       }
       require(logFormat.equals("text") || logFormat.equals("json"), "--log-format must be text or json");
       require(metricsMaxChannels >= 0, "--metrics-max-channels must be at least 0");

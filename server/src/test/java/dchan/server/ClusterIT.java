@@ -183,6 +183,58 @@ class ClusterIT {
     }
   }
 
+  /** Files named snapshot.* under dir: what Ratis's SimpleStateMachineStorage writes. */
+  private static long snapshots(java.nio.file.Path dir) throws Exception {
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+      return s.filter(f -> f.getFileName().toString().startsWith("snapshot.")).count();
+    }
+  }
+
+  @Test
+  void aWholeClusterRestartRecoversBuffersAndWaitingReadsFromSnapshotsAndTheLogTail() throws Exception {
+    try (TestCluster c = new TestCluster(3, 1, "--snapshot-every", "40")) {
+      P9Client n1 = mount(c, 0);
+      n1.create("q");
+      n1.create("idle");
+      n1.open(1, "ctl", 1);
+      n1.ok(2, write(1, "/q 1000"), Msg.Rwrite.class);
+      n1.open(2, "q", 1);
+      for (int i = 0; i < 150; i++) {
+        n1.ok(3, write(2, "m" + i), Msg.Rwrite.class);
+      }
+      P9Client n2 = mount(c, 1);
+      n2.open(1, "q", 0);
+      for (int i = 0; i < 10; i++) {
+        assertEquals("m" + i, text(n2.rpc(4, new Msg.Tread(1, 0, 100))));
+        n2.rpc(4, new Msg.Tread(1, 0, 100)); // the end-of-message mark
+      }
+      n2.open(2, "idle", 0);
+      n2.send(5, new Msg.Tread(2, 0, 100)); // waits: in the next snapshot, then withdrawn
+      for (int i = 150; i < 200; i++) {
+        n1.ok(3, write(2, "m" + i), Msg.Rwrite.class);
+      }
+      assertTrue(n2.silentFor(300));
+      for (int i = 0; i < 3; i++) {
+        assertTrue(snapshots(c.dataDir(i)) > 0, "node " + (i + 1) + " wrote a snapshot");
+        c.kill(i);
+      }
+      c.startAll(0, 1, 2);
+      P9Client back = mount(c, 2);
+      assertTrue(stats(back, "/q").startsWith("/q\t1000\t190\t0\t0\t"), stats(back, "/q"));
+      assertTrue(stats(back, "/idle").startsWith("/idle\t0\t0\t0\t0\t"), "the old read was withdrawn: " + stats(back, "/idle"));
+      back.open(1, "q", 0);
+      for (int i = 10; i < 200; i++) {
+        assertEquals("m" + i, text(back.rpc(6, new Msg.Tread(1, 0, 100))), "after the restart, in order");
+        back.rpc(6, new Msg.Tread(1, 0, 100));
+      }
+      P9Client w = mount(c, 0);
+      w.open(1, "idle", 1);
+      w.send(7, write(1, "fresh"));
+      back.open(2, "idle", 0);
+      assertEquals("fresh", text(back.rpc(8, new Msg.Tread(2, 0, 100))), "no dead read took it");
+    }
+  }
+
   @Test
   void theClusterFileAndMetricsShowEachGroupsLeaderTermIndexesAndLag() throws Exception {
     try (TestCluster c = new TestCluster(3, 2, "--metrics", "127.0.0.1:0")) {

@@ -74,6 +74,11 @@ final class TestCluster implements AutoCloseable {
     nodes[i].process.waitFor();
   }
 
+  /** Node i's data directory (0-based). */
+  Path dataDir(int i) {
+    return data.resolve("n" + (i + 1));
+  }
+
   P9Client client(int i) throws IOException {
     return nodes[i].client();
   }

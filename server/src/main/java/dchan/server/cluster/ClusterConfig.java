@@ -8,11 +8,11 @@ import java.util.Map;
 /**
  * A node's view of its cluster (the cluster flags): its name, every node's Raft address (this one's
  * included, in the order given: group g prefers node g mod N as leader), where its log and
- * snapshots live, how many groups, whether the log is forced to disk before an entry counts, and
- * after how long a silent node is declared down.
+ * snapshots live, how many groups, whether the log is forced to disk before an entry counts,
+ * after how long a silent node is declared down, and every how many entries a group snapshots.
  */
 public record ClusterConfig(String node, Map<String, String> peers, Path dataDir, int groups,
-    boolean fsync, long nodeTimeoutMillis) {
+    boolean fsync, long nodeTimeoutMillis, long snapshotEvery) {
 
   public ClusterConfig {
     peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
@@ -22,7 +22,7 @@ public record ClusterConfig(String node, Map<String, String> peers, Path dataDir
    * Parses "n1=host:port,n2=host:port" for node; IllegalArgumentException names what is wrong.
    */
   public static ClusterConfig parse(String node, String cluster, Path dataDir, int groups,
-      boolean fsync, long nodeTimeoutMillis) {
+      boolean fsync, long nodeTimeoutMillis, long snapshotEvery) {
     if (node == null || cluster == null || dataDir == null) {
       throw new IllegalArgumentException("--node, --cluster and --data-dir go together");
     }
@@ -58,7 +58,10 @@ public record ClusterConfig(String node, Map<String, String> peers, Path dataDir
     if (nodeTimeoutMillis < 1000) {
       throw new IllegalArgumentException("--node-timeout must be at least 1 second");
     }
-    return new ClusterConfig(node, peers, dataDir, groups, fsync, nodeTimeoutMillis);
+    if (snapshotEvery < 10) {
+      throw new IllegalArgumentException("--snapshot-every must be at least 10 entries");
+    }
+    return new ClusterConfig(node, peers, dataDir, groups, fsync, nodeTimeoutMillis, snapshotEvery);
   }
 
   /** This node's Raft port. */

@@ -133,7 +133,7 @@ public final class ClusterNode implements ChannelOps, Mutations, GroupMachine.Ou
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 10_000L);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, cfg.snapshotEvery());
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, !cfg.fsync());
     // An entry holds at most one write (msize): batches of entries and the log's write buffer
     // must take the largest one.
