@@ -15,13 +15,6 @@ import org.junit.jupiter.api.Test;
 /** The clients file and the oldest wait in stats (semantics.md sections 8 and 8b). */
 class ClientsTest extends ServerFixture {
 
-  private static String read(P9Client c, String file) throws Exception {
-    c.open(50, file, 0);
-    String s = text(c.rpc(51, new Msg.Tread(50, 0, 60000)));
-    c.ok(52, new Msg.Tclunk(50), Msg.Rclunk.class);
-    return s;
-  }
-
   @Test
   void clientsShowsEachConnectionAndWhatItWaitsOnAndStatsTheOldestWait() throws Exception {
     P9Client admin = client().start(Dialect.P9_2000_L, "");
@@ -36,7 +29,7 @@ class ClientsTest extends ServerFixture {
     writer.send(10, write(1, "hello"));
     assertTrue(writer.silentFor(1200), "the write waits for a reader");
 
-    String clients = read(admin, "clients");
+    String clients = admin.readAll("clients");
     List<String> lines = Arrays.asList(clients.split("\n"));
     assertEquals("peer\tlistener\tidentity\tdialect\tmsize\tage\tfids\twaiting", lines.get(0));
     assertEquals(4, lines.size(), clients);
@@ -53,7 +46,7 @@ class ClientsTest extends ServerFixture {
     assertTrue(w[7].matches("write '/with space' 1\\.[0-9]"), "the path quoted as in ctl: " + w[7]);
     assertTrue(Double.parseDouble(w[5]) >= 1.2, "age " + w[5]);
 
-    String[] stats = read(admin, "stats").split("\n");
+    String[] stats = admin.readAll("stats").split("\n");
     assertTrue(stats[0].endsWith("\tmode\toldest-wait"), stats[0]);
     String jobs = Arrays.stream(stats).filter(l -> l.startsWith("/jobs\t")).collect(Collectors.joining());
     double oldest = Double.parseDouble(jobs.substring(jobs.lastIndexOf('\t') + 1));
@@ -64,9 +57,9 @@ class ClientsTest extends ServerFixture {
     long deadline = System.nanoTime() + 5_000_000_000L;
     String after;
     do {
-      after = read(admin, "clients");
+      after = admin.readAll("clients");
     } while (after.split("\n").length != 3 && System.nanoTime() < deadline);
     assertTrue(after.split("\n")[2].endsWith("\t-"), "the flushed write no longer waits: " + after);
-    assertTrue(read(admin, "stats").contains("\tmessages\t0.0\n"), "nobody waits any more");
+    assertTrue(admin.readAll("stats").contains("\tmessages\t0.0\n"), "nobody waits any more");
   }
 }

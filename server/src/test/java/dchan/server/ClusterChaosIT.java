@@ -167,14 +167,11 @@ class ClusterChaosIT {
         continue;
       }
       P9Client c = cluster.client(n).start(Dialect.P9_2000_L, "");
-      c.open(90, "stats", 0);
-      String s = P9Client.text(c.rpc(91, new Msg.Tread(90, 0, 60000)));
+      String row = c.row("stats", path);
       c.close();
-      for (String l : s.split("\n")) {
-        if (l.startsWith(path + "\t")) {
-          String[] f = l.split("\t");
-          return Long.parseLong(f[2]) + Long.parseLong(f[4]); // buffered + waiting writers
-        }
+      if (row != null) {
+        String[] f = row.split("\t");
+        return Long.parseLong(f[2]) + Long.parseLong(f[4]); // buffered + waiting writers
       }
     }
     return -1;

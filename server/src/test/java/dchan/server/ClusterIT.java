@@ -30,21 +30,24 @@ class ClusterIT {
     return c.client(node).start(Dialect.P9_2000_L, "");
   }
 
-  /** The stats line of channel path on the node c is connected to. */
+  /** The stats line of channel path on the node c is connected to ("" if none). */
   private static String stats(P9Client c, String path) throws Exception {
-    c.open(90, "stats", 0);
-    String s = text(c.rpc(91, new Msg.Tread(90, 0, 60000)));
-    c.ok(92, new Msg.Tclunk(90), Msg.Rclunk.class);
-    for (String l : s.split("\n")) {
-      if (l.startsWith(path + "\t")) {
-        return l;
-      }
-    }
-    return "";
+    String row = c.row("stats", path);
+    return row == null ? "" : row;
   }
 
   private static int waitingReaders(P9Client c, String path) throws Exception {
     return Integer.parseInt(stats(c, path).split("\t")[3]);
+  }
+
+  /** Polls c's stats until path has want waiting readers, for at most seconds; returns the last count. */
+  private static int awaitWaitingReaders(P9Client c, String path, int want, int seconds) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    int n;
+    while ((n = waitingReaders(c, path)) != want && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return n;
   }
 
   @Test
@@ -93,17 +96,9 @@ class ClusterIT {
       P9Client survivor = mount(c, 2);
       survivor.open(1, "q", 0);
       survivor.send(10, new Msg.Tread(1, 0, 100)); // second
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (waitingReaders(n1, "/q") != 2 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals(2, waitingReaders(n1, "/q"));
+      assertEquals(2, awaitWaitingReaders(n1, "/q", 2, 10));
       c.kill(1);
-      deadline = System.nanoTime() + 20_000_000_000L;
-      while (waitingReaders(n1, "/q") != 1 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertEquals(1, waitingReaders(n1, "/q"), "NODE_DOWN withdrew the dead node's read");
+      assertEquals(1, awaitWaitingReaders(n1, "/q", 1, 20), "NODE_DOWN withdrew the dead node's read");
       n1.open(1, "q", 1);
       n1.ok(11, write(1, "for the living"), Msg.Rwrite.class);
       assertEquals("for the living", text(survivor.receive().msg()));
@@ -121,11 +116,7 @@ class ClusterIT {
       assertTrue(doomed.silentFor(300));
       c.kill(1);
       c.start(1); // NODE_UP with a new epoch, long before the 60 s node timeout
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (waitingReaders(n1, "/q") != 0 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      assertEquals(0, waitingReaders(n1, "/q"), "the old epoch's read is gone");
+      assertEquals(0, awaitWaitingReaders(n1, "/q", 0, 20), "the old epoch's read is gone");
       P9Client reader = mount(c, 1);
       reader.open(1, "q", 0);
       reader.send(10, new Msg.Tread(1, 0, 100));
@@ -156,8 +147,7 @@ class ClusterIT {
       n2.open(2, "ctl", 1);
       n2.ok(14, write(2, "/logs 16 lines\n/q 2"), Msg.Rwrite.class);
       P9Client n3 = mount(c, 2);
-      n3.open(1, "ctl", 0);
-      String ctl = text(n3.rpc(15, new Msg.Tread(1, 0, 1000)));
+      String ctl = n3.readAll("ctl");
       assertTrue(ctl.contains("/logs 16 lines\n") && ctl.contains("/q 2\n"), ctl);
       n3.open(2, "logs", 1);
       n3.ok(16, write(2, "a\nb\nc\n"), Msg.Rwrite.class);
@@ -249,8 +239,7 @@ class ClusterIT {
       int leading = 0;
       for (int i = 0; i < 3; i++) {
         P9Client n = mount(c, i);
-        n.open(1, "cluster", 0);
-        String[] lines = text(n.rpc(2, new Msg.Tread(1, 0, 8192))).split("\n");
+        String[] lines = n.readAll("cluster").split("\n");
         assertEquals("group\trole\tleader\tterm\tcommit\tapplied\twaiting\tbuffered-bytes\tlag", lines[0]);
         assertEquals(3, lines.length, "one line per group: " + List.of(lines));
         for (int g = 0; g < 2; g++) {

@@ -28,15 +28,11 @@ class LimitsTest extends ServerFixture {
 
   /** The limits file as a map from limit to its row's words. */
   private static List<String> row(P9Client c, String limit) throws Exception {
-    c.open(30, "limits", 0);
-    String t = text(c.rpc(31, new Msg.Tread(30, 0, 8000)));
-    c.ok(32, new Msg.Tclunk(30), Msg.Rclunk.class);
-    for (String line : t.split("\n")) {
-      if (line.startsWith(limit + "\t")) {
-        return List.of(line.split("\t"));
-      }
+    String row = c.row("limits", limit);
+    if (row == null) {
+      throw new AssertionError("no " + limit + " in limits");
     }
-    throw new AssertionError("no " + limit + " in " + t);
+    return List.of(row.split("\t"));
   }
 
   @Test

@@ -180,6 +180,35 @@ final class P9Client implements AutoCloseable {
     ok(1, new Msg.Tclunk(99), Msg.Rclunk.class);
   }
 
+  /** The fid and tag readAll uses, clear of the small numbers tests pick. */
+  private static final int TABLE_FID = 9000;
+  private static final int TABLE_TAG = 9000;
+
+  /**
+   * The whole text of a file at the root (ctl, stats, limits, clients, cluster), read from
+   * offset 0 until an empty read on fid 9000, which is then clunked.
+   */
+  String readAll(String name) throws IOException {
+    open(TABLE_FID, name, 0);
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    byte[] part;
+    while ((part = ok(TABLE_TAG, new Msg.Tread(TABLE_FID, all.size(), 65536), Msg.Rread.class).data()).length > 0) {
+      all.write(part, 0, part.length);
+    }
+    ok(TABLE_TAG, new Msg.Tclunk(TABLE_FID), Msg.Rclunk.class);
+    return all.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The line of table file (stats, limits, ...) whose first column is key, or null if none. */
+  String row(String file, String key) throws IOException {
+    for (String line : readAll(file).split("\n")) {
+      if (line.startsWith(key + "\t")) {
+        return line;
+      }
+    }
+    return null;
+  }
+
   static String text(Msg m) {
     return new String(((Msg.Rread) m).data(), StandardCharsets.UTF_8);
   }

@@ -49,15 +49,11 @@ class ReliabilityIT {
   }
 
   private static List<String> limitsRow(P9Client c, String limit) throws IOException {
-    c.open(40, "limits", 0);
-    String t = text(c.rpc(41, new Msg.Tread(40, 0, 8000)));
-    c.ok(42, new Msg.Tclunk(40), Msg.Rclunk.class);
-    for (String line : t.split("\n")) {
-      if (line.startsWith(limit + "\t")) {
-        return List.of(line.split("\t"));
-      }
+    String row = c.row("limits", limit);
+    if (row == null) {
+      throw new AssertionError("no " + limit + " in limits");
     }
-    throw new AssertionError("no " + limit + " in " + t);
+    return List.of(row.split("\t"));
   }
 
   private static long refused(ServerProcess s, String limit) throws IOException {

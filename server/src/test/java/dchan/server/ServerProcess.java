@@ -71,10 +71,13 @@ final class ServerProcess implements AutoCloseable {
     this(List.of("-Xmx128m"), List.of(args), 0);
   }
 
+  private static final java.util.regex.Pattern METRICS_LINE =
+      java.util.regex.Pattern.compile("metrics on http://[^ ]*:(\\d+)/metrics");
+
   /** The port of --metrics, from its log line (started before the server listens). */
   int metricsPort() {
     for (String l : lines) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics on http://[^ ]*:(\\d+)/metrics").matcher(l);
+      java.util.regex.Matcher m = METRICS_LINE.matcher(l);
       if (m.find()) {
         return Integer.parseInt(m.group(1));
       }

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class ClusterMain {
-  private record Setup(String name, List<ServerProcess> nodes) implements AutoCloseable {
+  private record Setup(List<ServerProcess> nodes) implements AutoCloseable {
     List<InetSocketAddress> addresses() {
       return nodes.stream().map(n -> n.address).toList();
     }
@@ -80,9 +80,9 @@ public final class ClusterMain {
       data = Files.createTempDirectory(Path.of("bench", "target"), "cluster-data");
     }
     List<Result> single = new ArrayList<>();
-    try (Setup s = new Setup("single", List.of(ServerProcess.dchan(jar, List.of(), List.of())))) {
+    try (Setup s = new Setup(List.of(ServerProcess.dchan(jar, List.of(), List.of())))) {
       for (Workload w : WORKLOADS) {
-        single.add(DchanRun.run(s.addresses(), 0, w, "s" + single.size() + "x", window(warmup, seconds), s.cpu()));
+        single.add(DchanRun.run(s.addresses(), 0, w, "s" + single.size() + "x", Window.afterWarmup(warmup, seconds), s.cpu()));
       }
     }
     // results[durability][workload][placement]
@@ -92,13 +92,13 @@ public final class ClusterMain {
       try (Setup c = cluster(jar, data.resolve(fsync ? "fsync" : "nofsync"), groups, fsync)) {
         // Ratis, gRPC and Netty are much more code than the single server: the JIT needs tens of
         // seconds to minutes of load before the numbers settle (1.3k vs 0.1k msgs/s at W1 on one node).
-        DchanRun.run(c.addresses(), 1, WORKLOADS.get(WORKLOADS.size() - 1), "warm", window(clusterWarmup, 1), c.cpu());
+        DchanRun.run(c.addresses(), 1, WORKLOADS.get(WORKLOADS.size() - 1), "warm", Window.afterWarmup(clusterWarmup, 1), c.cpu());
         for (int wi = 0; wi < WORKLOADS.size(); wi++) {
           Workload w = WORKLOADS.get(wi);
           results[d][wi][0] = DchanRun.run(c.addresses().subList(0, 1), 0, w, "one" + wi + "x",
-              window(warmup, seconds), c.cpu());
+              Window.afterWarmup(warmup, seconds), c.cpu());
           results[d][wi][1] = DchanRun.run(c.addresses(), 1, w, "across" + wi + "x",
-              window(warmup, seconds), c.cpu());
+              Window.afterWarmup(warmup, seconds), c.cpu());
         }
       }
     }
@@ -141,12 +141,7 @@ public final class ClusterMain {
         }
       }));
     }
-    return new Setup(fsync ? "fsync" : "no-fsync", starting.stream().map(CompletableFuture::join).toList());
-  }
-
-  private static Window window(int warmup, int seconds) {
-    long t0 = System.nanoTime() + 500_000_000L;
-    return new Window(t0 + warmup * 1_000_000_000L, t0 + (warmup + seconds) * 1_000_000_000L);
+    return new Setup(starting.stream().map(CompletableFuture::join).toList());
   }
 
   private static String cpu(double micros) {

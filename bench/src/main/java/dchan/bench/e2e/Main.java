@@ -18,11 +18,6 @@ import java.util.Locale;
  * </pre>
  */
 public final class Main {
-  private static Window window(int warmup, int seconds) {
-    long t0 = System.nanoTime() + 500_000_000L; // setup time
-    return new Window(t0 + warmup * 1_000_000_000L, t0 + (warmup + seconds) * 1_000_000_000L);
-  }
-
   private static String cpu(double micros) {
     return micros < 0 ? "—" : String.format(Locale.ROOT, "%.1f µs", micros);
   }
@@ -61,9 +56,9 @@ public final class Main {
     try (ServerProcess server = ServerProcess.dchan(jar, jvmArgs, serverArgs);
         ServerProcess relay = ServerProcess.relay()) {
       for (Workload w : workloads) {
-        Result d = DchanRun.run(server, w, "e2e" + run++ + "x", window(warmup, seconds));
-        Result r = RawTcpRun.run(w, window(warmup, seconds), null, null);
-        Result v = RawTcpRun.run(w, window(warmup, seconds), relay.address, relay::cpuNanos);
+        Result d = DchanRun.run(server, w, "e2e" + run++ + "x", Window.afterWarmup(warmup, seconds));
+        Result r = RawTcpRun.run(w, Window.afterWarmup(warmup, seconds), null, null);
+        Result v = RawTcpRun.run(w, Window.afterWarmup(warmup, seconds), relay.address, relay::cpuNanos);
         System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |%n", w.name(),
             Result.rateText(d.rate()), Result.rateText(r.rate()), Result.rateText(v.rate()),
             d.rate() / r.rate(), d.rate() / v.rate(), d.latencyText(), r.latencyText(),

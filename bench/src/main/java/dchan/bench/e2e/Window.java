@@ -19,6 +19,12 @@ final class Window {
     this.end = end;
   }
 
+  /** A window opening after half a second of setup and warmup seconds, lasting seconds. */
+  static Window afterWarmup(int warmup, int seconds) {
+    long t0 = System.nanoTime() + 500_000_000L; // setup time
+    return new Window(t0 + warmup * 1_000_000_000L, t0 + (warmup + seconds) * 1_000_000_000L);
+  }
+
   boolean over() {
     return System.nanoTime() >= end;
   }
