@@ -15,6 +15,16 @@ wait_for() {
 	done
 	return 1
 }
+# hellos FILE SECONDS: appends "hello 1" to "hello 5" to FILE, after each waiting until it has
+# reached /tmp/pipe.out (where a reader's cat writes); true if each arrived within SECONDS.
+hellos() {
+	all=0
+	for i in 1 2 3 4 5; do
+		echo "hello $i" >>"$1"
+		wait_for /tmp/pipe.out "^hello $i\$" "$2" || all=1
+	done
+	return $all
+}
 # gone PID SECONDS: true once the process has exited.
 gone() {
 	i=0
