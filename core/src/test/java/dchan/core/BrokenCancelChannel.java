@@ -6,6 +6,8 @@ package dchan.core;
  * receiver already took reports "cancelled" (spec: WithdrawnNeverTakesEffect violated).
  */
 public final class BrokenCancelChannel<T> extends Channel<T> {
+  private final java.util.concurrent.atomic.AtomicInteger misbehaved = new java.util.concurrent.atomic.AtomicInteger();
+
   public BrokenCancelChannel(int capacity) {
     super(capacity);
   }
@@ -20,6 +22,14 @@ public final class BrokenCancelChannel<T> extends Channel<T> {
 
   @Override
   boolean mayWithdraw(Op<T> op) {
+    if (op.status != Op.Status.PENDING && op.status != Op.Status.CANCELLED) {
+      misbehaved.incrementAndGet();
+    }
     return op.status != Op.Status.CANCELLED; // BUG: also when the match already happened
+  }
+
+  /** How many cancels so far withdrew a request whose match had already happened (the bug at work). */
+  public int misbehaved() {
+    return misbehaved.get();
   }
 }
